@@ -1,0 +1,50 @@
+"""Chương I — who the regulation is about (Điều 1: phạm vi điều chỉnh, đối tượng áp dụng).
+
+The four signatories (the *parties*), the three offices that advise them (Điều 18) and the other
+recipients a decision may name. Identifiers are fixed by the public contract (contract.md §2).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+PartyId = Literal["doan_dbqh", "tt_hdnd", "ubnd", "btt_ubmttq"]
+OfficeId = Literal["vp_doan_dbqh_hdnd", "vp_ubnd", "vp_ubmttq"]
+OtherRecipientId = Literal["tt_tinh_uy", "ban_tiep_cong_dan", "citizen", "ubtvqh", "public"]
+
+PARTIES: tuple[str, ...] = get_args(PartyId)
+OFFICES: tuple[str, ...] = get_args(OfficeId)
+OTHER_RECIPIENTS: tuple[str, ...] = get_args(OtherRecipientId)
+RECIPIENTS: tuple[str, ...] = PARTIES + OFFICES + OTHER_RECIPIENTS
+
+#: The office that advises (tham mưu) each party — Điều 18, from the summary.
+OFFICE_OF: dict[str, str] = {
+    "doan_dbqh": "vp_doan_dbqh_hdnd",
+    "tt_hdnd": "vp_doan_dbqh_hdnd",
+    "ubnd": "vp_ubnd",
+    "btt_ubmttq": "vp_ubmttq",
+}
+
+LABELS: dict[str, tuple[str, str]] = {
+    "doan_dbqh": ("Đoàn đại biểu Quốc hội tỉnh", "Provincial National Assembly Delegation"),
+    "tt_hdnd": ("Thường trực Hội đồng nhân dân tỉnh", "Standing Committee of the Provincial People's Council"),
+    "ubnd": ("Ủy ban nhân dân tỉnh", "Provincial People's Committee"),
+    "btt_ubmttq": (
+        "Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+        "Standing Board of the Provincial Vietnam Fatherland Front Committee",
+    ),
+    "vp_doan_dbqh_hdnd": (
+        "Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân tỉnh",
+        "Office of the National Assembly Delegation and People's Council",
+    ),
+    "vp_ubnd": ("Văn phòng Ủy ban nhân dân tỉnh", "Office of the Provincial People's Committee"),
+    "vp_ubmttq": (
+        "Văn phòng Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+        "Office of the Provincial Fatherland Front Committee",
+    ),
+    "tt_tinh_uy": ("Thường trực Tỉnh ủy", "Standing Committee of the Provincial Party Committee"),
+    "ban_tiep_cong_dan": ("Ban Tiếp công dân tỉnh", "Provincial Citizen Reception Board"),
+    "citizen": ("Công dân có liên quan", "The citizen concerned"),
+    "ubtvqh": ("Ủy ban Thường vụ Quốc hội", "Standing Committee of the National Assembly"),
+    "public": ("Công chúng", "The public"),
+}

@@ -1,0 +1,84 @@
+"""Chương II — nội dung phối hợp: events of the six content areas (Điều 4–9).
+
+Field names and enumerations are fixed by the public contract (contract.md §3).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import StrictBool
+
+from quyche.chapters.chuong_1 import PartyId
+from quyche.events_base import EventBase, IsoDate
+
+
+class PropagandaActivity(EventBase):
+    """Tuyên truyền, khối đại đoàn kết, đối ngoại nhân dân (Điều 4)."""
+
+    type: Literal["propaganda_activity"]
+    organized_by: PartyId
+    topic: Literal["law_dissemination", "great_unity", "people_diplomacy", "campaign"]
+
+
+class DraftConsultation(EventBase):
+    """Lấy ý kiến xây dựng văn bản quy phạm pháp luật (Điều 5)."""
+
+    type: Literal["draft_consultation"]
+    document: Literal["national_law", "hdnd_resolution", "ubnd_decision"]
+    drafted_by: PartyId | None = None
+    social_criticism: StrictBool | None = None
+    submission_date: IsoDate | None = None
+
+
+class VoterContact(EventBase):
+    """Tiếp xúc cử tri (Điều 6)."""
+
+    type: Literal["voter_contact"]
+    level: Literal["national_assembly", "people_council", "joint"]
+    phase: Literal["before_session", "after_session", "thematic"]
+    session_opening: IsoDate | None = None
+
+
+class VoterPetition(EventBase):
+    """Kiến nghị của cử tri (Điều 6)."""
+
+    type: Literal["voter_petition"]
+    received_by: PartyId
+    competence: Literal["central", "provincial"]
+
+
+class CitizenReception(EventBase):
+    """Tiếp công dân (Điều 7)."""
+
+    type: Literal["citizen_reception"]
+    reception: Literal["ubnd_chair_periodic", "na_deputies", "hdnd_deputies", "front", "crowd_or_complex"]
+
+
+class PetitionReceived(EventBase):
+    """Tiếp nhận đơn thư khiếu nại, tố cáo, phản ánh, kiến nghị (Điều 8)."""
+
+    type: Literal["petition_received"]
+    received_by: PartyId
+    kind: Literal["complaint", "denunciation", "feedback", "recommendation"]
+    competent_body: PartyId | Literal["central", "judicial", "other_local"]
+    round: Literal[1, 2] | None = None
+    complex: StrictBool | None = None
+    remote_area: StrictBool | None = None
+
+
+class PetitionResolved(EventBase):
+    """Kết quả giải quyết đơn thư đã chuyển (Điều 8)."""
+
+    type: Literal["petition_resolved"]
+    resolved_by: PartyId | Literal["other_local"]
+    transferred_by: PartyId
+
+
+class SupervisionPlanned(EventBase):
+    """Giám sát, phản biện xã hội, thanh tra, kiểm tra (Điều 9)."""
+
+    type: Literal["supervision_planned"]
+    activity: Literal["supervision", "social_criticism", "inspection", "examination"]
+    by: PartyId
+    subject: PartyId | None = None

@@ -1,0 +1,47 @@
+"""Chương IV — phương thức phối hợp: the six modes of coordination (Điều 12) and requests (Điều 13).
+
+The six modes are stated in the public summary of the regulation.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+from quyche.chapters.chuong_1 import PartyId
+from quyche.events_base import EventBase
+
+ModeId = Literal["meeting", "attend", "delegation", "notify", "written_comment", "for_information"]
+MODES: tuple[str, ...] = get_args(ModeId)
+
+LABELS: dict[str, tuple[str, str]] = {
+    "meeting": ("Tổ chức các cuộc họp, hội nghị", "Organise meetings and conferences"),
+    "attend": (
+        "Tham dự các phiên họp, cuộc họp, hội nghị liên quan",
+        "Attend each other's relevant sessions, meetings and conferences",
+    ),
+    "delegation": (
+        "Tham gia các đoàn giám sát, kiểm tra, tiếp xúc cử tri",
+        "Join supervision, inspection and voter-contact delegations",
+    ),
+    "notify": (
+        "Thông báo trực tiếp hoặc bằng văn bản khi có yêu cầu",
+        "Notify directly or in writing on request",
+    ),
+    "written_comment": ("Gửi lấy ý kiến bằng văn bản", "Send documents for written comments"),
+    "for_information": (
+        "Gửi các văn bản liên quan cho các bên còn lại để biết",
+        "Send related documents to the other parties for information",
+    ),
+}
+
+
+class InformationRequest(EventBase):
+    """One party asks another to notify it or to comment in writing (Điều 13)."""
+
+    type: Literal["information_request"]
+    requested_by: PartyId
+    requested_from: PartyId
+    mode: Literal["notify", "written_comment"]
+
+
+__all__ = ["MODES", "LABELS", "ModeId", "InformationRequest"]

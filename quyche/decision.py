@@ -1,0 +1,92 @@
+"""The Decision (contract.md §4): who leads, coordinates, is informed and advises, each body's duties
+with deadlines, the provisions relied on, warnings and a trace. Frozen pydantic models whose JSON form
+(``decision.model_dump(mode="json")``) is stable."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Deadline(_Frozen):
+    """A time limit: ``days`` in ``unit``, ``within`` or ``before`` the ``anchor`` date; ``due`` is the
+    computed date when the anchor is known."""
+
+    days: int
+    unit: Literal["days", "working_days"]
+    relation: Literal["within", "before"]
+    anchor: str
+    due: date | None = None
+
+
+class Citation(_Frozen):
+    """A provision of the regulation relied on."""
+
+    chapter: int
+    article: int
+    clause: int | None = None
+    point: str | None = None
+    label: str
+
+
+class Responsibility(_Frozen):
+    """One body's duty in this decision."""
+
+    party: str
+    duty: str
+    text_vi: str
+    text_en: str
+    mode: str | None = None
+    deadline: Deadline | None = None
+    citation: Citation
+    provenance: Literal["summary", "law", "reconstructed"]
+    basis: str | None = None
+
+
+class DecisionWarning(_Frozen):
+    """Something the reader must know about this decision (a stable ``code``, and messages)."""
+
+    code: str
+    message: str
+    message_vi: str | None = None
+
+
+class TraceEntry(_Frozen):
+    """A rule that fired, in firing order, with the conditions that held."""
+
+    rule: str
+    article: int
+    reason: str
+
+
+class Decision(_Frozen):
+    """What the regulation says about one event."""
+
+    event_type: str
+    event_id: str | None = None
+    reference_date: date | None = None
+    lead: str | None
+    coordinating: list[str]
+    notified: list[str]
+    advising: list[str]
+    modes: list[str]
+    responsibilities: list[Responsibility]
+    citations: list[Citation]
+    warnings: list[DecisionWarning]
+    trace: list[TraceEntry]
+
+    @property
+    def warning_codes(self) -> list[str]:
+        """The codes of the decision's warnings."""
+        return [w.code for w in self.warnings]
+
+    @property
+    def cited_articles(self) -> list[int]:
+        """The article numbers among the citations, sorted."""
+        return sorted({c.article for c in self.citations})

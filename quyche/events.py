@@ -1,0 +1,196 @@
+"""Events (contract.md §3): one pydantic model per ``type``, validated strictly.
+
+``parse_event`` turns a mapping into an event model or raises :class:`~quyche.errors.InvalidEvent`
+naming the field and the accepted values. ``FIELD_SPECS`` describes each event type's fields so the
+rule loader can check conditions against them (a misspelt field is a load error, not a silent miss).
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+
+from quyche.chapters.chuong_2 import (
+    CitizenReception,
+    DraftConsultation,
+    PetitionReceived,
+    PetitionResolved,
+    PropagandaActivity,
+    SupervisionPlanned,
+    VoterContact,
+    VoterPetition,
+)
+from quyche.chapters.chuong_3 import MeetingConvened, ReportIssued
+from quyche.chapters.chuong_4 import InformationRequest
+from quyche.chapters.chuong_6 import AmendmentProposed, AnnualReview
+from quyche.errors import InvalidEvent
+from quyche.events_base import EventBase
+
+EVENT_MODELS: tuple[type[EventBase], ...] = (
+    PropagandaActivity,
+    DraftConsultation,
+    VoterContact,
+    VoterPetition,
+    CitizenReception,
+    PetitionReceived,
+    PetitionResolved,
+    SupervisionPlanned,
+    MeetingConvened,
+    ReportIssued,
+    InformationRequest,
+    AnnualReview,
+    AmendmentProposed,
+)
+
+Event = Annotated[
+    Union[  # noqa: UP007 - a runtime union of classes for the discriminator
+        PropagandaActivity,
+        DraftConsultation,
+        VoterContact,
+        VoterPetition,
+        CitizenReception,
+        PetitionReceived,
+        PetitionResolved,
+        SupervisionPlanned,
+        MeetingConvened,
+        ReportIssued,
+        InformationRequest,
+        AnnualReview,
+        AmendmentProposed,
+    ],
+    Field(discriminator="type"),
+]
+
+
+def _type_of(model: type[EventBase]) -> str:
+    (value,) = get_args(model.model_fields["type"].annotation)
+    return str(value)
+
+
+EVENT_TYPES: dict[str, type[EventBase]] = {_type_of(m): m for m in EVENT_MODELS}
+_ADAPTER: TypeAdapter[Any] = TypeAdapter(Event)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What a condition may compare an event field with."""
+
+    name: str
+    kind: Literal["enum", "int", "bool", "date", "str", "list"]
+    values: tuple[Any, ...] = ()  # for enums: the accepted values
+    required: bool = False
+
+    @property
+    def is_party(self) -> bool:
+        """True when every value of the field is one of the four parties (so it can name a body)."""
+        from quyche.chapters.chuong_1 import PARTIES
+
+        return self.kind == "enum" and bool(self.values) and set(self.values) <= set(PARTIES)
+
+    @property
+    def may_be_party(self) -> bool:
+        """True when some value of the field is a party (e.g. ``competent_body``)."""
+        from quyche.chapters.chuong_1 import PARTIES
+
+        return self.kind == "enum" and bool(set(self.values) & set(PARTIES))
+
+
+def _spec(name: str, annotation: Any, required: bool) -> FieldSpec:
+    args = [annotation]
+    literals: list[Any] = []
+    kinds: set[str] = set()
+    while args:
+        tp = args.pop()
+        origin = get_origin(tp)
+        if origin is Annotated:
+            args.append(get_args(tp)[0])
+        elif origin is Union or origin is types.UnionType:
+            args.extend(get_args(tp))
+        elif origin is Literal:
+            literals.extend(get_args(tp))
+            kinds.add("enum")
+        elif origin is list:
+            kinds.add("list")
+        elif tp is type(None):
+            continue
+        elif tp is bool:
+            kinds.add("bool")
+        elif tp is int:
+            kinds.add("int")
+        elif tp is date:
+            kinds.add("date")
+        elif tp is str:
+            kinds.add("str")
+        else:  # pragma: no cover - a new field type must be taught here
+            raise TypeError(f"unsupported event field type for {name}: {tp!r}")
+    if len(kinds) != 1:  # pragma: no cover
+        raise TypeError(f"event field {name} mixes kinds {sorted(kinds)}")
+    kind = kinds.pop()
+    return FieldSpec(name, kind, tuple(sorted(set(literals), key=str)), required)  # type: ignore[arg-type]
+
+
+def _field_specs(model: type[BaseModel]) -> dict[str, FieldSpec]:
+    return {
+        name: _spec(name, info.annotation, info.is_required())
+        for name, info in model.model_fields.items()
+        if name != "type"
+    }
+
+
+FIELD_SPECS: dict[str, dict[str, FieldSpec]] = {t: _field_specs(m) for t, m in EVENT_TYPES.items()}
+
+
+def _loc(raw: tuple[int | str, ...], event_type: str | None) -> list[int | str]:
+    loc = list(raw)
+    if loc and event_type is not None and loc[0] == event_type:
+        loc = loc[1:]
+    return loc
+
+
+def _describe(err: Mapping[str, Any], loc: list[int | str]) -> str:
+    where = ".".join(str(p) for p in loc) or "event"
+    msg = str(err.get("msg", "invalid"))
+    if err.get("type") == "union_tag_invalid":
+        where = "type"
+        msg = "unknown event type {!r}; accepted: {}".format(
+            err.get("input", {}).get("type") if isinstance(err.get("input"), dict) else err.get("input"),
+            ", ".join(sorted(EVENT_TYPES)),
+        )
+    elif err.get("type") == "union_tag_not_found":
+        where = "type"
+        msg = "field required; accepted: " + ", ".join(sorted(EVENT_TYPES))
+    elif err.get("type") == "extra_forbidden":
+        msg = "unknown field (not allowed for this event type)"
+    elif err.get("type") == "missing":
+        msg = "field required"
+    return f"{where}: {msg}"
+
+
+def parse_event(data: Any) -> EventBase:
+    """Validate ``data`` (a mapping or an event model) into an event model, or raise InvalidEvent."""
+    if isinstance(data, EventBase):
+        return data
+    if not isinstance(data, Mapping):
+        raise InvalidEvent(
+            f"event: expected a mapping with a 'type' field, got {type(data).__name__}",
+            [{"loc": [], "msg": "expected a mapping"}],
+        )
+    event_type = data.get("type") if isinstance(data.get("type"), str) else None
+    try:
+        return _ADAPTER.validate_python(dict(data))  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        errors = []
+        for err in exc.errors(include_url=False):
+            loc = _loc(tuple(err["loc"]), event_type)
+            text = _describe(err, loc)
+            errors.append({"loc": loc, "msg": text})
+        first = errors[0]["msg"] if errors else "invalid event"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise InvalidEvent(f"invalid event: {first}{more}", errors) from None
+    except (TypeError, ValueError, RecursionError) as exc:  # defensive: pydantic should not raise these
+        raise InvalidEvent(f"invalid event: {exc}", [{"loc": [], "msg": str(exc)}]) from None

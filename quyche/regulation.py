@@ -1,0 +1,167 @@
+"""Load the regulation and evaluate events: ``quyche.load()`` and :class:`Regulation`."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from quyche.decision import Decision
+from quyche.errors import EngineError, InvalidEvent, QuycheError, RuleFileError
+from quyche.events import parse_event
+from quyche.events_base import EventBase, _iso_date
+from quyche.rules import durable_adapter
+from quyche.rules.compile import CompiledRegulation, compile_rules, event_fact
+from quyche.rules.decide import decide
+from quyche.rules.loader import read_rules
+from quyche.rules.pyeval import PythonEngine
+
+EngineName = Literal["durable", "python", "auto"]
+
+
+class EngineFallbackWarning(UserWarning):
+    """``engine="auto"`` fell back to the python engine because durable-rules does not import."""
+
+
+@dataclass(frozen=True)
+class ChapterInfo:
+    """A chapter of the regulation."""
+
+    number: int
+    numeral: str
+    title_vi: str
+    title_en: str
+    articles: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """An article of the regulation."""
+
+    number: int
+    chapter: int
+    title_vi: str
+    title_en: str
+    encoded: bool
+    not_encoded: tuple[str, ...]
+
+
+def bundled_rules_dir() -> Path:
+    """The rule files shipped with the package (inside the wheel), or the checkout's ``rules/``."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "bundled_rules", here.parent / "rules"):
+        if candidate.is_dir():
+            return candidate
+    raise RuleFileError(str(here / "bundled_rules"), None, "the bundled rule files are missing from the installation")
+
+
+def _as_date(value: Any, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return _iso_date(value)  # type: ignore[no-any-return]
+    except ValueError as exc:
+        raise InvalidEvent(f"invalid {name}: {exc}", [{"loc": [name], "msg": str(exc)}]) from None
+
+
+class Regulation:
+    """The loaded regulation: its outline and an engine that evaluates events against its rules.
+
+    A Regulation holds no mutable state between calls: ``evaluate`` may be called from several threads.
+    """
+
+    def __init__(self, compiled: CompiledRegulation, engine: EngineName = "auto") -> None:
+        if engine not in ("durable", "python", "auto"):
+            raise QuycheError(f"unknown engine {engine!r}; use 'durable', 'python' or 'auto'")
+        self._compiled = compiled
+        self._engine: PythonEngine | durable_adapter.DurableEngine
+        if engine == "python":
+            self._engine = PythonEngine(compiled)
+        elif engine == "durable" or durable_adapter.available():
+            self._engine = durable_adapter.DurableEngine(compiled)
+        else:
+            warnings.warn(
+                f"durable-rules does not import ({durable_adapter.IMPORT_ERROR}); using the python engine",
+                EngineFallbackWarning,
+                stacklevel=3,
+            )
+            self._engine = PythonEngine(compiled)
+        outline = compiled.outline
+        self.chapters: tuple[ChapterInfo, ...] = tuple(
+            ChapterInfo(c.chapter, c.numeral, c.title_vi, c.title_en, tuple(c.articles))
+            for c in outline.chapters.values()
+        )
+        self.articles: tuple[ArticleInfo, ...] = tuple(
+            ArticleInfo(
+                a.article,
+                a.chapter,
+                a.title_vi,
+                a.title_en,
+                bool(a.rules) or a.validity is not None,
+                tuple(n.what for n in a.not_encoded),
+            )
+            for a in outline.articles.values()
+        )
+
+    @property
+    def engine(self) -> Literal["durable", "python"]:
+        """Which engine evaluates: ``"durable"`` or ``"python"``."""
+        return self._engine.name  # type: ignore[return-value]
+
+    @property
+    def compiled(self) -> CompiledRegulation:
+        """The compiled rules (for tooling: docs, schemas, tests)."""
+        return self._compiled
+
+    @property
+    def validity(self) -> tuple[date, date] | None:
+        """The regulation's period of validity, from the rule files."""
+        v = self._compiled.validity
+        return (v.from_, v.until) if v else None
+
+    def evaluate(self, event: Mapping[str, Any] | EventBase, as_of: date | str | None = None) -> Decision:
+        """The decision for one event. Raises InvalidEvent for a bad event; nothing else escapes."""
+        try:
+            parsed = parse_event(event)
+            reference = _as_date(as_of, "as_of") or parsed.date
+            fields = {k: getattr(parsed, k) for k in type(parsed).model_fields}
+            fact = event_fact(fields, reference)
+            fired_ids = self._engine.fire(fields["type"], fact)
+            by_id = self._compiled.by_id
+            return decide(self._compiled, parsed, [by_id[i] for i in fired_ids], fact, reference)
+        except QuycheError:
+            raise
+        except RecursionError:
+            raise InvalidEvent("invalid event: nested too deeply", [{"loc": [], "msg": "nested too deeply"}]) from None
+        except Exception as exc:  # noqa: BLE001 - contract §5: nothing else escapes evaluate
+            raise EngineError(f"internal error while evaluating: {type(exc).__name__}: {exc}") from exc
+
+    def evaluate_many(
+        self, events: Iterable[Mapping[str, Any] | EventBase], as_of: date | str | None = None
+    ) -> Iterator[Decision]:
+        """Decisions for many events, lazily, in order (raises InvalidEvent at the first bad one)."""
+        for event in events:
+            yield self.evaluate(event, as_of=as_of)
+
+    def close(self) -> None:
+        """Release the engine's resources (durable-rules keeps rulesets in a process-wide table)."""
+        self._engine.close()
+
+    def __enter__(self) -> Regulation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Regulation {len(self.chapters)} chapters, {len(self.articles)} articles, engine={self.engine}>"
+
+
+def load(rules_dir: str | Path | None = None, *, engine: EngineName = "auto") -> Regulation:
+    """Load, check and compile the rule files (the bundled ones by default) into a Regulation."""
+    root = Path(rules_dir) if rules_dir is not None else bundled_rules_dir()
+    compiled = compile_rules(read_rules(root))
+    return Regulation(compiled, engine)

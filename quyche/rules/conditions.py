@@ -1,0 +1,167 @@
+"""The normalised condition language both engines run, and its pure-Python evaluator (the oracle).
+
+A rule file's condition (``eq``, ``ne``, ``in``, ``not_in``, ``lt`` …, ``exists``, ``all``, ``any``,
+``not``) is compiled into a small normalised form, the one durable-rules can express directly:
+
+* ``{"all": [...]}``, ``{"any": [...]}``;
+* ``{"field": f, "op": o, "value": v}`` with ``o`` in ``eq ne lt le gt ge exists not_exists``.
+
+Semantics (those of durable-rules on typed data, engine-notes.md §2): a comparison on a missing field
+is false — ``ne`` included. ``not`` is pushed down to the leaves with De Morgan's laws, adding
+``not_exists`` where needed, so that a file's ``ne`` and ``not`` mean what a reader expects: true when
+the field is absent. Dates are compared as integers ``YYYYMMDD``.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from quyche.rules.model import AllOf, AnyOf, Leaf, NotOf
+
+Node = dict[str, Any]
+MISSING: Any = object()
+
+_CMP: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
+_NEGATE = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "gt": "le", "le": "gt"}
+
+
+def day_number(value: date) -> int:
+    """A date as the integer ``YYYYMMDD`` (orders like the date, and both engines compare it alike)."""
+    return value.year * 10000 + value.month * 100 + value.day
+
+
+def const(value: Any) -> Any:
+    """A constant as the engines see it (dates become ``YYYYMMDD`` integers)."""
+    return day_number(value) if isinstance(value, date) else value
+
+
+def _leaf(field: str, op: str, value: Any = None) -> Node:
+    node: Node = {"field": field, "op": op}
+    if op not in ("exists", "not_exists"):
+        node["value"] = const(value)
+    return node
+
+
+def normalise(cond: Any, negate: bool = False) -> Node:
+    """Compile a rule-file condition (a model) into the normalised form."""
+    if isinstance(cond, NotOf):
+        return normalise(cond.not_, not negate)
+    if isinstance(cond, (AllOf, AnyOf)):
+        parts = [normalise(c, negate) for c in (cond.all if isinstance(cond, AllOf) else cond.any)]
+        conj = isinstance(cond, AllOf) != negate
+        return {"all": parts} if conj else {"any": parts}
+    if not isinstance(cond, Leaf):  # pragma: no cover - the model admits nothing else
+        raise TypeError(f"not a condition: {cond!r}")
+    f, op, v = cond.field, cond.op, cond.value
+    if op == "exists":
+        present = bool(v) != negate
+        return _leaf(f, "exists" if present else "not_exists")
+    if op in ("in", "not_in"):
+        positive = (op == "in") != negate
+        if positive:
+            return {"any": [_leaf(f, "eq", x) for x in v]} if len(v) > 1 else _leaf(f, "eq", v[0])
+        # not in: every comparison differs, or the field is absent
+        return {"any": [{"all": [_leaf(f, "ne", x) for x in v]}, _leaf(f, "not_exists")]}
+    if op == "ne":  # a file's ``ne`` is "not equal", true when absent
+        return normalise(Leaf(field=f, eq=v), not negate)
+    if not negate:
+        return _leaf(f, op, v)
+    return {"any": [_leaf(f, _NEGATE[op], v), _leaf(f, "not_exists")]}
+
+
+def conjoin(*nodes: Node | None) -> Node | None:
+    """All of the given nodes (``None`` means "always")."""
+    parts = [n for n in nodes if n is not None]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else {"all": parts}
+
+
+def holds(node: Node | None, fact: Mapping[str, Any]) -> bool:
+    """Evaluate a normalised condition against a fact (the reference semantics)."""
+    if node is None:
+        return True
+    if "all" in node:
+        return all(holds(n, fact) for n in node["all"])
+    if "any" in node:
+        return any(holds(n, fact) for n in node["any"])
+    value = fact.get(node["field"], MISSING)
+    op = node["op"]
+    if op == "exists":
+        return value is not MISSING
+    if op == "not_exists":
+        return value is MISSING
+    if value is MISSING:
+        return False
+    target = node["value"]
+    if type(value) is not type(target):  # typed: the checker keeps mixed types out of rule files
+        return op == "ne"
+    return _CMP[op](value, target)
+
+
+def fields_of(node: Node | None) -> set[str]:
+    """The event fields a normalised condition reads."""
+    if node is None:
+        return set()
+    if "all" in node or "any" in node:
+        out: set[str] = set()
+        for n in node.get("all", node.get("any", [])):
+            out |= fields_of(n)
+        return out
+    return {node["field"]}
+
+
+def constants_of(node: Node | None, field: str) -> set[Any]:
+    """The constants a normalised condition compares ``field`` with."""
+    if node is None:
+        return set()
+    if "all" in node or "any" in node:
+        out: set[Any] = set()
+        for n in node.get("all", node.get("any", [])):
+            out |= constants_of(n, field)
+        return out
+    return {node["value"]} if node["field"] == field and "value" in node else set()
+
+
+def describe(node: Node | None, fact: Mapping[str, Any] | None = None) -> str:
+    """A readable form of a condition; with a fact, ``any`` shows only the branches that held."""
+    if node is None:
+        return "applies to every event of this type"
+    if "all" in node:
+        return " and ".join(_paren(describe(n, fact)) for n in node["all"])
+    if "any" in node:
+        branches = node["any"]
+        if fact is not None:
+            held = [n for n in branches if holds(n, fact)]
+            branches = held or branches
+        return " or ".join(_paren(describe(n, fact)) for n in branches)
+    f, op = node["field"], node["op"]
+    if op == "exists":
+        return f"{f} is given"
+    if op == "not_exists":
+        return f"{f} is not given"
+    symbol = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}[op]
+    return f"{f} {symbol} {_show(node['value'], f)}"
+
+
+def _show(value: Any, field: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) and (field == "reference_date" or field.endswith("date") or field.endswith("opening")):
+        if 10000101 <= value <= 99991231:
+            return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
+    return str(value)
+
+
+def _paren(text: str) -> str:
+    return f"({text})" if " or " in text or " and " in text else text

@@ -1,0 +1,177 @@
+"""Read ``rules/`` into models: one chapter file per chapter, one article file per article.
+
+Every failure is one :class:`~quyche.errors.RuleFileError` naming the file, the line and the field,
+with a "did you mean …?" suggestion for a misspelt key. The files are read in sorted order, and the
+result does not depend on the order the file system lists them in.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from quyche.errors import RuleFileError
+from quyche.rules import yamlsafe
+from quyche.rules.model import ArticleFile, ChapterFile
+
+CHAPTER_FILE = re.compile(r"chuong_([1-9][0-9]*)\.yaml")
+ARTICLE_FILE = re.compile(r"dieu_([0-9]{2})\.yaml")
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated file: its model, the parsed document (for line numbers) and its path."""
+
+    path: str
+    doc: yamlsafe.Document
+    model: Any
+
+    def line(self, *loc: int | str) -> int | None:
+        """The line of the value at ``loc`` in this file."""
+        return self.doc.line_of(list(loc))
+
+    def error(self, message: str, *loc: int | str) -> RuleFileError:
+        """A RuleFileError at ``loc`` in this file, naming the field."""
+        field = ".".join(str(p) for p in loc) or None
+        text = f"{field}: {message}" if field else message
+        return RuleFileError(self.path, self.line(*loc), text, field)
+
+
+def _model_fields(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _allowed_keys(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys a mapping at ``loc`` accepts, for did-you-mean suggestions (best effort)."""
+    from quyche.rules import model as m
+
+    names = {
+        "rules": m.Rule,
+        "responsibilities": m.ResponsibilitySpec,
+        "deadline": m.DeadlineSpec,
+        "provenance": m.Provenance,
+        "warnings": m.WarningSpec,
+        "in_force": m.InForce,
+        "not_encoded": m.NotEncoded,
+        "validity": m.Validity,
+        "standing_duties": m.StandingDuty,
+    }
+    current: type[BaseModel] = root
+    for part in loc[:-1]:
+        if isinstance(part, str) and part in names:
+            current = names[part]
+        elif part in ("when", "all", "any", "not", "leaf"):
+            current = m.Leaf
+    keys = _model_fields(current)
+    if current is m.Leaf:
+        keys += ["all", "any", "not"]
+    return keys
+
+
+def format_validation_error(
+    exc: ValidationError, doc: yamlsafe.Document, root: type[BaseModel], cls: type[RuleFileError] = RuleFileError
+) -> RuleFileError:
+    """Turn the first pydantic error into one RuleFileError with file, line, field and a suggestion."""
+    err = exc.errors(include_url=False)[0]
+    loc = tuple(err["loc"])
+    path = [p for p in _data_path(doc.data, loc)]
+    field = ".".join(str(p) for p in path) or "(file)"
+    msg = str(err["msg"])
+    if err["type"] == "extra_forbidden":
+        key = str(path[-1]) if path else "?"
+        allowed = _allowed_keys(root, tuple(path))
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        msg = f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+        msg += "; allowed: " + ", ".join(sorted(allowed))
+    elif err["type"] == "missing":
+        msg = "required key is missing"
+    elif err["type"] == "literal_error" and path and path[-1] == "format":
+        msg = f"unknown format {err.get('input')!r}; expected {msg.split('Input should be ')[-1]}"
+    more = len(exc.errors()) - 1
+    if more > 0:
+        msg += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return cls(doc.path, doc.line_of(path), f"{field}: {msg}", field)
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> list[int | str]:
+    """The part of a pydantic ``loc`` that walks the data (drops union tags and validator names)."""
+    out: list[int | str] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            out.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            out.append(part)
+        elif isinstance(node, dict) and isinstance(part, str) and part not in (
+            "leaf",
+            "all",
+            "any",
+            "not",
+            "str",
+            "int",
+            "bool",
+            "date",
+            "list[...]",
+        ) and not part.startswith(("function-", "lax-", "strict-", "json-", "union[", "literal[")):
+            out.append(part)  # a key that is missing or unknown: still name it
+            node = None
+    return out
+
+
+def validate_document(doc: yamlsafe.Document, model: type[M], cls: type[RuleFileError] = RuleFileError) -> M:
+    """Validate a parsed document against a model, or raise one error with file and line."""
+    if not isinstance(doc.data, dict):
+        raise cls(doc.path, doc.line_of(()), "the file must be a YAML mapping (key: value …)")
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise format_validation_error(exc, doc, model, cls) from None
+
+
+@dataclass(frozen=True)
+class RuleSource:
+    """All chapter and article files of a rules folder, validated one by one."""
+
+    root: str
+    chapters: dict[int, Loaded]
+    articles: dict[int, Loaded]
+
+
+def read_rules(rules_dir: str | Path) -> RuleSource:
+    """Read and validate every rule file under ``rules_dir``."""
+    root = Path(rules_dir)
+    if not root.is_dir():
+        raise RuleFileError(str(root), None, "rules folder not found")
+    chapters: dict[int, Loaded] = {}
+    articles: dict[int, Loaded] = {}
+    for path in sorted(root.iterdir(), key=lambda p: p.name):
+        if path.suffix not in (".yaml", ".yml") or not path.is_file():
+            continue
+        doc = yamlsafe.parse_file(path)
+        if CHAPTER_FILE.fullmatch(path.name):
+            chapter = validate_document(doc, ChapterFile)
+            loaded = Loaded(str(path), doc, chapter)
+            expected = int(CHAPTER_FILE.fullmatch(path.name).group(1))  # type: ignore[union-attr]
+            if chapter.chapter != expected:
+                raise loaded.error(f"file {path.name} must hold chapter {expected}, not {chapter.chapter}", "chapter")
+            chapters[chapter.chapter] = loaded
+        elif ARTICLE_FILE.fullmatch(path.name):
+            article = validate_document(doc, ArticleFile)
+            loaded = Loaded(str(path), doc, article)
+            expected = int(ARTICLE_FILE.fullmatch(path.name).group(1))  # type: ignore[union-attr]
+            if article.article != expected:
+                raise loaded.error(f"file {path.name} must hold article {expected}, not {article.article}", "article")
+            articles[article.article] = loaded
+        else:
+            raise RuleFileError(
+                str(path), None, "unexpected file name: rule files are chuong_N.yaml and dieu_NN.yaml"
+            )
+    return RuleSource(str(root), chapters, articles)

@@ -23,7 +23,8 @@ Where the holidays come from
 ----------------------------
 No holiday table is kept here. The days come from the maintained library
 ``holidays`` (python-holidays), ``country_holidays("VN")``, checked with
-version 0.109. It is always called with ``language="vi"``: without it the
+version 0.109; 0.106 is the oldest that has the 2025 swap of 02/05 for 26/04
+(0.105 lacks it). It is always called with ``language="vi"``: without it the
 library guesses the language from the process locale and may answer in English.
 Vietnam has only the ``"public"`` category, which is the default, and observed
 days are on by default.
@@ -119,9 +120,7 @@ def _year_calendar(year: int) -> _YearCalendar:
         expand=False,
     )
     days_off = {day: name for day, name in source.items() if day.year == year}
-    workdays = frozenset(
-        day for day in source.weekend_workdays if day.year == year and day.weekday() >= _SATURDAY
-    )
+    workdays = frozenset(day for day in source.weekend_workdays if day.year == year and day.weekday() >= _SATURDAY)
     return _YearCalendar(
         holidays=MappingProxyType(days_off),
         weekend_workdays=workdays,
@@ -133,9 +132,7 @@ def _check_day(day: object, what: str) -> date:
     if isinstance(day, datetime) or not isinstance(day, date):
         raise ValueError(f"{what} must be a date, got {day!r}")
     if not _FIRST_DAY <= day <= _LAST_DAY:
-        raise ValueError(
-            f"{what} {day.isoformat()} is outside the supported years {_FIRST_YEAR} to {_LAST_YEAR}"
-        )
+        raise ValueError(f"{what} {day.isoformat()} is outside the supported years {_FIRST_YEAR} to {_LAST_YEAR}")
     return day
 
 
@@ -227,8 +224,7 @@ def due_date(anchor: date, days: int, unit: Unit, relation: Relation) -> date:
         raise ValueError(f"relation must be 'within' or 'before', got {relation!r}")
     if days > (_LAST_DAY - _FIRST_DAY).days:
         raise ValueError(
-            f"{days} days from {anchor.isoformat()} is outside the supported "
-            f"years {_FIRST_YEAR} to {_LAST_YEAR}"
+            f"{days} days from {anchor.isoformat()} is outside the supported years {_FIRST_YEAR} to {_LAST_YEAR}"
         )
 
     sign = 1 if relation == "within" else -1

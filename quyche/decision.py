@@ -1,6 +1,7 @@
 """The Decision (contract.md §4): who leads, coordinates, is informed and advises, each body's duties
 with deadlines, the provisions relied on, warnings and a trace. Frozen pydantic models whose JSON form
-(``decision.model_dump(mode="json")``) is stable."""
+(``decision.model_dump(mode="json")``) is stable.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ class _Frozen(BaseModel):
 
 class Deadline(_Frozen):
     """A time limit: ``days`` in ``unit``, ``within`` or ``before`` the ``anchor`` date; ``due`` is the
-    computed date when the anchor is known."""
+    computed date when the anchor is known.
+    """
 
     days: int
     unit: Literal["days", "working_days"]

@@ -120,7 +120,9 @@ def _check_body(
 ) -> None:
     m = _BODY.fullmatch(expr)
     if not m:
-        raise loaded.error(f"{expr!r} is not a body: use an identifier, event.FIELD, lead, all_parties or office_of(X)", *loc)
+        raise loaded.error(
+            f"{expr!r} is not a body: use an identifier, event.FIELD, lead, all_parties or office_of(X)", *loc
+        )
     inner = m.group("inner") or m.group("plain")
     if m.group("inner") and inner == "all_parties" and single:
         raise loaded.error("the lead must be a single body", *loc)
@@ -137,9 +139,7 @@ def _check_body(
         for t in types:
             spec = FIELD_SPECS[t].get(name)
             if spec is None:
-                raise loaded.error(
-                    f"event type {t} has no field {name!r}" + _suggest(name, FIELD_SPECS[t]), *loc
-                )
+                raise loaded.error(f"event type {t} has no field {name!r}" + _suggest(name, FIELD_SPECS[t]), *loc)
             if not spec.may_be_party:
                 raise loaded.error(f"field {name!r} of {t} never names a party", *loc)
         return
@@ -183,7 +183,9 @@ def check_article(loaded: Loaded, seen_ids: dict[str, str]) -> None:
             for j, expr in enumerate(getattr(rule, key)):
                 _check_body(loaded, expr, types, (*base, key, j), single=False, allow_lead=True)
         for j, resp in enumerate(rule.responsibilities):
-            _check_body(loaded, resp.party, types, (*base, "responsibilities", j, "party"), single=False, allow_lead=True)
+            _check_body(
+                loaded, resp.party, types, (*base, "responsibilities", j, "party"), single=False, allow_lead=True
+            )
             if resp.deadline is not None:
                 anchor = resp.deadline.anchor
                 for t in types:
@@ -234,7 +236,7 @@ def can_fire_together(event_type: str, a: C.Node | None, b: C.Node | None) -> bo
     if total > _MAX_COMBINATIONS:
         return True  # too many to enumerate: be conservative
     for combo in itertools.product(*domains):
-        fact = {f: v for f, v in zip(fields, combo) if v is not C.MISSING}
+        fact = {f: v for f, v in zip(fields, combo, strict=True) if v is not C.MISSING}
         if C.holds(a, fact) and C.holds(b, fact):
             return True
     return False

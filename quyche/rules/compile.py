@@ -63,7 +63,8 @@ class CompiledRegulation:
 
 def _in_force_node(in_force: InForce | None) -> C.Node | None:
     """A rule version applies from ``from`` until ``until`` (inclusive) by the reference date. An
-    event with no date meets the version in force now — the one with no ``until``."""
+    event with no date meets the version in force now — the one with no ``until``.
+    """
     if in_force is None:
         return None
     parts: list[C.Node] = []
@@ -148,9 +149,7 @@ def compile_rules(src: RuleSource) -> CompiledRegulation:
             validity = art.validity
             rules.insert(0, _validity_rule(art.article, art.validity))
         for pos, rule in enumerate(rules):
-            when = C.conjoin(
-                C.normalise(rule.when) if rule.when is not None else None, _in_force_node(rule.in_force)
-            )
+            when = C.conjoin(C.normalise(rule.when) if rule.when is not None else None, _in_force_node(rule.in_force))
             prio = rule.priority if rule.priority is not None else DEFAULT_PRIORITY
             compiled.append(
                 CompiledRule(
@@ -183,7 +182,8 @@ def compile_rules(src: RuleSource) -> CompiledRegulation:
 
 def event_fact(fields: dict[str, Any], reference: date | None) -> dict[str, Any]:
     """The flat fact both engines match: scalar event fields, dates as ``YYYYMMDD``, and the
-    reference date. Lists and absent (``None``) fields are left out."""
+    reference date. Lists and absent (``None``) fields are left out.
+    """
     fact: dict[str, Any] = {}
     for key, value in fields.items():
         if value is None or isinstance(value, (list, tuple, dict)):

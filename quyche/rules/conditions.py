@@ -105,8 +105,13 @@ def holds(node: Node | None, fact: Mapping[str, Any]) -> bool:
         return False
     target = node["value"]
     if type(value) is not type(target):  # typed: the checker keeps mixed types out of rule files
-        return op == "ne"
-    return _CMP[op](value, target)
+        return bool(op == "ne")
+    return bool(_CMP[op](value, target))
+
+
+def _children(node: Node) -> list[Node]:
+    children: list[Node] = node["all"] if "all" in node else node["any"]
+    return children
 
 
 def fields_of(node: Node | None) -> set[str]:
@@ -115,7 +120,7 @@ def fields_of(node: Node | None) -> set[str]:
         return set()
     if "all" in node or "any" in node:
         out: set[str] = set()
-        for n in node.get("all", node.get("any", [])):
+        for n in _children(node):
             out |= fields_of(n)
         return out
     return {node["field"]}
@@ -127,7 +132,7 @@ def constants_of(node: Node | None, field: str) -> set[Any]:
         return set()
     if "all" in node or "any" in node:
         out: set[Any] = set()
-        for n in node.get("all", node.get("any", [])):
+        for n in _children(node):
             out |= constants_of(n, field)
         return out
     return {node["value"]} if node["field"] == field and "value" in node else set()

@@ -119,7 +119,11 @@ def decide(
             article = spec.article or r.article
             clause = spec.clause if spec.clause is not None or spec.article else rule.clause
             point = spec.point if spec.point is not None or spec.article else rule.point
-            resp_cite = cite(article, clause, point) if (article, clause, point) != (r.article, rule.clause, rule.point) else rule_cite
+            resp_cite = (
+                cite(article, clause, point)
+                if (article, clause, point) != (r.article, rule.clause, rule.point)
+                else rule_cite
+            )
             prov = spec.provenance or rule.provenance
             for party in resolve(spec.party, event, lead):
                 key = (party, spec.duty, article)

@@ -51,7 +51,7 @@ def _allowed_keys(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """The keys a mapping at ``loc`` accepts, for did-you-mean suggestions (best effort)."""
     from quyche.rules import model as m
 
-    names = {
+    names: dict[str, type[BaseModel]] = {
         "rules": m.Rule,
         "responsibilities": m.ResponsibilitySpec,
         "deadline": m.DeadlineSpec,
@@ -110,17 +110,23 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> list[int | str]:
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
             out.append(part)
-        elif isinstance(node, dict) and isinstance(part, str) and part not in (
-            "leaf",
-            "all",
-            "any",
-            "not",
-            "str",
-            "int",
-            "bool",
-            "date",
-            "list[...]",
-        ) and not part.startswith(("function-", "lax-", "strict-", "json-", "union[", "literal[")):
+        elif (
+            isinstance(node, dict)
+            and isinstance(part, str)
+            and part
+            not in (
+                "leaf",
+                "all",
+                "any",
+                "not",
+                "str",
+                "int",
+                "bool",
+                "date",
+                "list[...]",
+            )
+            and not part.startswith(("function-", "lax-", "strict-", "json-", "union[", "literal["))
+        ):
             out.append(part)  # a key that is missing or unknown: still name it
             node = None
     return out
@@ -171,7 +177,5 @@ def read_rules(rules_dir: str | Path) -> RuleSource:
                 raise loaded.error(f"file {path.name} must hold article {expected}, not {article.article}", "article")
             articles[article.article] = loaded
         else:
-            raise RuleFileError(
-                str(path), None, "unexpected file name: rule files are chuong_N.yaml and dieu_NN.yaml"
-            )
+            raise RuleFileError(str(path), None, "unexpected file name: rule files are chuong_N.yaml and dieu_NN.yaml")
     return RuleSource(str(root), chapters, articles)

@@ -38,7 +38,8 @@ class _Strict(BaseModel):
 
 class Provenance(_Strict):
     """Where a rule comes from: the public ``summary``, a national ``law`` (``basis`` names the
-    instrument and article), or ``reconstructed`` (inferred; to check against the signed text)."""
+    instrument and article), or ``reconstructed`` (inferred; to check against the signed text).
+    """
 
     source: Literal["summary", "law", "reconstructed"]
     basis: Text | None = None
@@ -143,7 +144,8 @@ NotOf.model_rebuild()
 
 class DeadlineSpec(_Strict):
     """A time limit: ``days`` counted in calendar or working days, ``within`` or ``before`` an anchor
-    date named by an event field (``date``, ``submission_date``, ``session_opening``)."""
+    date named by an event field (``date``, ``submission_date``, ``session_opening``).
+    """
 
     days: Annotated[int, Field(ge=0, le=3650)]
     unit: Literal["days", "working_days"]

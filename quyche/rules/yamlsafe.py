@@ -111,10 +111,11 @@ def parse(text: str | bytes, path: str | Path = "<string>") -> Document:
     if isinstance(text, bytes):
         if len(text) > MAX_BYTES:
             raise RuleFileError(spath, None, f"file too large ({len(text)} bytes; at most {MAX_BYTES})")
+        raw = text
         try:
-            text = text.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = text[: exc.start].count(b"\n") + 1
+            line = raw[: exc.start].count(b"\n") + 1
             raise RuleFileError(spath, line, "not UTF-8 text (binary data?)") from None
     if len(text) > MAX_BYTES:
         raise RuleFileError(spath, None, f"file too large ({len(text)} characters; at most {MAX_BYTES})")

@@ -1,0 +1,47 @@
+# quyche — the commands the README and CI run. Everything installs into a local virtual environment.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# durable-rules 2.0.28 calls PyEval_CallObject, removed in Python 3.13: map it to PyObject_CallObject
+# (the fix merged upstream in jruizgit/rules PR #403, never released). Only on 3.13 and later.
+DURABLE_CPPFLAGS := $(shell $(PYTHON) -c 'import sys; print("-DPyEval_CallObject=PyObject_CallObject" if sys.version_info >= (3, 13) else "")')
+
+.PHONY: install example test lint typecheck pytest scenarios docs docs-check schemas bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	CPPFLAGS="$(DURABLE_CPPFLAGS)" $(PY) -m pip install -q --disable-pip-version-check --no-cache-dir -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+example: $(STAMP)
+	$(VENV)/bin/quyche explain examples/annual_review_2024.yaml
+
+test: lint typecheck pytest scenarios docs-check
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check quyche tests benchmarks
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy quyche
+
+pytest: $(STAMP)
+	$(PY) -m pytest
+
+scenarios: $(STAMP)
+	$(VENV)/bin/quyche check tests/scenarios
+
+docs-check: $(STAMP)
+	$(PY) -m quyche.tools docs --check
+
+docs: $(STAMP)
+	$(PY) -m quyche.tools docs
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .venv313 build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,107 @@
+"""A pytest plugin (entry point ``pytest11``) that runs quyche scenario files as tests.
+
+Every ``*.yaml`` file under a folder named ``scenarios`` is collected; each scenario is a test item
+named by its sentence. ``--quyche-engine`` picks the engine (default ``auto``); ``--quyche-rules`` a
+rules folder. A failing scenario reports expected against actual and the rules that fired.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quyche.errors import QuycheError
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Options: the engine and the rules folder the scenarios run against."""
+    group = parser.getgroup("quyche", "quyche scenario files")
+    group.addoption(
+        "--quyche-engine", default="auto", choices=["auto", "durable", "python"], help="engine for scenarios"
+    )
+    group.addoption("--quyche-rules", default=None, help="rules folder for scenarios (default: the bundled rules)")
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
+    """Collect ``scenarios/**/*.yaml`` files."""
+    if file_path.suffix == ".yaml" and "scenarios" in file_path.parts[:-1]:
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+_REGULATIONS: dict[tuple[str | None, str], Any] = {}
+
+
+def _regulation(config: pytest.Config) -> Any:
+    from quyche.regulation import load
+
+    key = (config.getoption("--quyche-rules"), config.getoption("--quyche-engine"))
+    if key not in _REGULATIONS:  # one Regulation per test session and option pair
+        _REGULATIONS[key] = load(key[0], engine=key[1])
+    return _REGULATIONS[key]
+
+
+class ScenarioFile(pytest.File):
+    """A scenario file: one test item per scenario."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        """Load and validate the file; a broken file is one failing item that says where."""
+        from quyche.scenarios import load_file
+
+        try:
+            loaded = load_file(self.path)
+        except QuycheError as exc:
+            yield BrokenScenarioFile.from_parent(self, name="(invalid scenario file)", error=str(exc))
+            return
+        for sc in loaded:
+            yield ScenarioItem.from_parent(self, name=sc.scenario.name, loaded=sc)
+
+
+class ScenarioFailure(Exception):
+    """A scenario's expectation did not hold."""
+
+
+class ScenarioItem(pytest.Item):
+    """One scenario."""
+
+    def __init__(self, *, loaded: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.loaded = loaded
+
+    def runtest(self) -> None:
+        """Evaluate the scenario's event and compare with its expectation."""
+        from quyche.scenarios import format_failure, run_one
+
+        result = run_one(_regulation(self.config), self.loaded)
+        if not result.passed:
+            raise ScenarioFailure(format_failure(result))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        """The scenario's own report instead of a traceback."""
+        if isinstance(excinfo.value, ScenarioFailure):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        """Where the scenario is."""
+        line = self.loaded.line - 1 if self.loaded.line else None
+        return self.path, line, f"scenario: {self.name}"
+
+
+class BrokenScenarioFile(pytest.Item):
+    """Stands for a scenario file that cannot be read."""
+
+    def __init__(self, *, error: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.error = error
+
+    def runtest(self) -> None:
+        """Always fails, with the file's error."""
+        raise ScenarioFailure(self.error)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        """The error, file and line."""
+        return str(excinfo.value)

@@ -7,6 +7,7 @@ rule loader can check conditions against them (a misspelt field is a load error,
 
 from __future__ import annotations
 
+import difflib
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -146,28 +147,48 @@ FIELD_SPECS: dict[str, dict[str, FieldSpec]] = {t: _field_specs(m) for t, m in E
 
 
 def _loc(raw: tuple[int | str, ...], event_type: str | None) -> list[int | str]:
+    """The field path of a pydantic error: drop the union tag and the names of union members."""
     loc = list(raw)
     if loc and event_type is not None and loc[0] == event_type:
         loc = loc[1:]
-    return loc
+    out: list[int | str] = []
+    for part in loc:
+        if isinstance(part, int) or part in FIELD_SPECS.get(event_type or "", {}) or not out:
+            out.append(part)
+        # else: a union member's name such as "literal[...]" or "function-after[...]": not a path
+    return out
 
 
-def _describe(err: Mapping[str, Any], loc: list[int | str]) -> str:
+def _accepted(spec: FieldSpec, value: Any) -> str:
+    accepted = ", ".join(repr(v) for v in spec.values)
+    close = [str(v) for v in spec.values if str(v) == str(value).lower()] or difflib.get_close_matches(
+        str(value), [str(v) for v in spec.values], n=1, cutoff=0.6
+    )
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"{value!r} is not accepted{hint}; accepted: {accepted}"
+
+
+def _describe(err: Mapping[str, Any], loc: list[int | str], event_type: str | None) -> str:
     where = ".".join(str(p) for p in loc) or "event"
     msg = str(err.get("msg", "invalid"))
-    if err.get("type") == "union_tag_invalid":
-        where = "type"
-        msg = "unknown event type {!r}; accepted: {}".format(
-            err.get("input", {}).get("type") if isinstance(err.get("input"), dict) else err.get("input"),
-            ", ".join(sorted(EVENT_TYPES)),
-        )
-    elif err.get("type") == "union_tag_not_found":
-        where = "type"
+    kind = err.get("type")
+    spec = FIELD_SPECS.get(event_type or "", {}).get(str(loc[0])) if len(loc) == 1 else None
+    if kind == "union_tag_invalid":
+        given = err.get("input", {}).get("type") if isinstance(err.get("input"), dict) else err.get("input")
+        close = difflib.get_close_matches(str(given), list(EVENT_TYPES), n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        msg = f"unknown event type {given!r}{hint}; accepted: " + ", ".join(sorted(EVENT_TYPES))
+    elif kind == "union_tag_not_found":
         msg = "field required; accepted: " + ", ".join(sorted(EVENT_TYPES))
-    elif err.get("type") == "extra_forbidden":
-        msg = "unknown field (not allowed for this event type)"
-    elif err.get("type") == "missing":
+    elif kind == "extra_forbidden":
+        known = sorted(FIELD_SPECS.get(event_type or "", {}))
+        close = difflib.get_close_matches(where, known, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        msg = f"unknown field{hint}; fields of {event_type}: type, " + ", ".join(known)
+    elif kind == "missing":
         msg = "field required"
+    elif spec is not None and spec.kind == "enum" and kind in ("literal_error", "union_tag_invalid"):
+        msg = _accepted(spec, err.get("input"))
     return f"{where}: {msg}"
 
 
@@ -181,14 +202,21 @@ def parse_event(data: Any) -> EventBase:
             [{"loc": [], "msg": "expected a mapping"}],
         )
     event_type = data.get("type") if isinstance(data.get("type"), str) else None
+    if event_type not in EVENT_TYPES:
+        event_type = None
     try:
         return _ADAPTER.validate_python(dict(data))  # type: ignore[no-any-return]
     except ValidationError as exc:
-        errors = []
+        errors: list[dict[str, Any]] = []
+        seen: set[tuple[int | str, ...]] = set()
         for err in exc.errors(include_url=False):
             loc = _loc(tuple(err["loc"]), event_type)
-            text = _describe(err, loc)
-            errors.append({"loc": loc, "msg": text})
+            if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                loc = ["type"]
+            if tuple(loc) in seen:  # one message per field (a union reports each member)
+                continue
+            seen.add(tuple(loc))
+            errors.append({"loc": loc, "msg": _describe(err, loc, event_type)})
         first = errors[0]["msg"] if errors else "invalid event"
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise InvalidEvent(f"invalid event: {first}{more}", errors) from None

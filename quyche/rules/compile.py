@@ -116,7 +116,7 @@ def _lead_conflicts(rules: list[CompiledRule], by_path: dict[str, Loaded]) -> No
             for b in leaders[i + 1 :]:
                 if a.rule.lead == b.rule.lead:
                     continue
-                if a.rule.priority is not None and b.rule.priority is not None and a.rule.priority != b.rule.priority:
+                if a.order[0] != b.order[0]:  # a declared priority settles who leads
                     continue
                 if check.can_fire_together(event_type, a.when, b.when):
                     loaded = by_path[b.path]

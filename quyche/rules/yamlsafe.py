@@ -151,12 +151,12 @@ def parse(text: str | bytes, path: str | Path = "<string>") -> Document:
                 raise _fail(spath, mark, "mapping key must be text, not a list or mapping")
             if value in container:
                 raise _fail(spath, mark, f"duplicate key {value!r}")
-            pending.append(value)
+            pending.append((value, line))
             return cpath
-        key = pending.pop()
+        key, key_line = pending.pop()
         container[key] = value
         p = (*cpath, key)
-        doc.lines[p] = line
+        doc.lines[p] = key_line  # the line a reader looks for: "key: value"
         return p
 
     try:

@@ -23,7 +23,7 @@ example: $(STAMP)
 test: lint typecheck pytest scenarios docs-check
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check quyche tests benchmarks
+	$(VENV)/bin/ruff check quyche tests $(wildcard benchmarks)
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy quyche
@@ -36,9 +36,13 @@ scenarios: $(STAMP)
 
 docs-check: $(STAMP)
 	$(PY) -m quyche.tools docs --check
+	$(PY) -m quyche.tools schemas --check
 
 docs: $(STAMP)
 	$(PY) -m quyche.tools docs
+
+schemas: $(STAMP)
+	$(PY) -m quyche.tools schemas
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

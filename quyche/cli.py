@@ -113,8 +113,9 @@ def evaluate(source: str, as_of: str | None, engine: str, rules: str | None, ind
 def explain(source: str, lang: str, as_of: str | None, engine: str, rules: str | None) -> None:
     """Explain the decision for one event, in Vietnamese (default) or English."""
     event = _read_event(source)
-    decision = _regulation(rules, engine).evaluate(event, as_of=as_of)
-    click.echo(explain_text(decision, lang), nl=False)  # type: ignore[arg-type]
+    reg = _regulation(rules, engine)
+    decision = reg.evaluate(event, as_of=as_of)
+    click.echo(explain_text(decision, lang, regulation=reg, event=event), nl=False)  # type: ignore[arg-type]
 
 
 @main.command()
@@ -123,10 +124,19 @@ def explain(source: str, lang: str, as_of: str | None, engine: str, rules: str |
 @_rules_option
 @_guard
 def check(paths: tuple[str, ...], engine: str, rules: str | None) -> None:
-    """Run scenario files (files, or folders searched for *.yaml)."""
-    from quyche.scenarios import format_failure, run_paths
+    """Run scenario files (files, or folders searched for *.yaml).
 
-    results = run_paths(_regulation(rules, engine), list(paths))
+    Every file is read first: each invalid one is an ``error: file:line: …`` line and the exit code is 2.
+    """
+    from quyche.scenarios import format_failure, load_paths, run_one
+
+    reg = _regulation(rules, engine)
+    loaded, errors = load_paths(reg, list(paths))
+    for err in errors:
+        click.echo(f"error: {str(err).replace(chr(10), ' ')}", err=True)
+    if errors:
+        sys.exit(2)
+    results = [run_one(reg, sc) for sc in loaded]
     failed = [r for r in results if not r.passed]
     for r in failed:
         click.echo(format_failure(r))

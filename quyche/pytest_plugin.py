@@ -1,19 +1,29 @@
 """A pytest plugin (entry point ``pytest11``) that runs quyche scenario files as tests.
 
 Every ``*.yaml`` file under a folder named ``scenarios`` is collected; each scenario is a test item
-named by its sentence. ``--quyche-engine`` picks the engine (default ``auto``); ``--quyche-rules`` a
-rules folder. A failing scenario reports expected against actual and the rules that fired.
+named by its sentence, so ``pytest -k "2024"`` picks scenarios by their words. A failing scenario
+reports what ``quyche check`` prints: file and line, the sentence, expected against actual and the
+rules that fired. A file that cannot be read is one failing item saying where and why.
+
+Options: ``--quyche-engine`` (``auto``, ``durable`` or ``python``) and ``--quyche-rules`` (a rules
+folder; default the bundled rules).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from quyche.errors import QuycheError
+
+if TYPE_CHECKING:
+    from quyche.regulation import Regulation
+    from quyche.scenarios import LoadedScenario
+
+_REGULATION = pytest.StashKey["Regulation | QuycheError"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -32,16 +42,21 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
     return None
 
 
-_REGULATIONS: dict[tuple[str | None, str], Any] = {}
-
-
-def _regulation(config: pytest.Config) -> Any:
+def _regulation(config: pytest.Config) -> Regulation:
+    """The Regulation the scenarios run against: loaded once per test session."""
     from quyche.regulation import load
 
-    key = (config.getoption("--quyche-rules"), config.getoption("--quyche-engine"))
-    if key not in _REGULATIONS:  # one Regulation per test session and option pair
-        _REGULATIONS[key] = load(key[0], engine=key[1])
-    return _REGULATIONS[key]
+    if _REGULATION not in config.stash:
+        try:
+            config.stash[_REGULATION] = load(
+                config.getoption("--quyche-rules"), engine=config.getoption("--quyche-engine")
+            )
+        except QuycheError as exc:  # a broken rules folder: every scenario reports it
+            config.stash[_REGULATION] = exc
+    reg = config.stash[_REGULATION]
+    if isinstance(reg, QuycheError):
+        raise reg
+    return reg
 
 
 class ScenarioFile(pytest.File):
@@ -52,9 +67,9 @@ class ScenarioFile(pytest.File):
         from quyche.scenarios import load_file
 
         try:
-            loaded = load_file(self.path)
+            loaded = load_file(self.path, _regulation(self.config))
         except QuycheError as exc:
-            yield BrokenScenarioFile.from_parent(self, name="(invalid scenario file)", error=str(exc))
+            yield BrokenScenarioFile.from_parent(self, name="(invalid scenario file)", error=f"error: {exc}")
             return
         for sc in loaded:
             yield ScenarioItem.from_parent(self, name=sc.scenario.name, loaded=sc)
@@ -67,7 +82,7 @@ class ScenarioFailure(Exception):
 class ScenarioItem(pytest.Item):
     """One scenario."""
 
-    def __init__(self, *, loaded: Any, **kwargs: Any) -> None:
+    def __init__(self, *, loaded: LoadedScenario, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.loaded = loaded
 
@@ -81,12 +96,12 @@ class ScenarioItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The scenario's own report instead of a traceback."""
-        if isinstance(excinfo.value, ScenarioFailure):
+        if isinstance(excinfo.value, (ScenarioFailure, QuycheError)):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        """Where the scenario is."""
+        """Where the scenario is (pytest counts lines from 0)."""
         line = self.loaded.line - 1 if self.loaded.line else None
         return self.path, line, f"scenario: {self.name}"
 
@@ -105,3 +120,7 @@ class BrokenScenarioFile(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The error, file and line."""
         return str(excinfo.value)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        """The file that cannot be read."""
+        return self.path, None, f"invalid scenario file: {self.path.name}"

@@ -1,20 +1,28 @@
-"""Maintenance commands for the repository: ``python -m quyche.tools docs [--check]``.
+"""Maintenance commands for the repository: ``python -m quyche.tools docs|schemas|golden [--check]``.
 
 ``docs`` writes ``docs/regulation.md`` from the rule files, so the legal reading of the encoding never
-drifts from the encoding itself; ``--check`` fails (exit 1) when the committed file is not current.
+drifts from the encoding itself. ``schemas`` writes the JSON Schemas of rule, chapter, scenario and
+event files into ``schemas/`` from the pydantic models (editors use them for completion and to flag
+errors). ``golden`` writes the explanations of the events in ``tests/golden/*.yaml`` (``NAME.vi.txt``,
+``NAME.en.txt``), so any change of wording shows up in review. With ``--check`` each fails (exit 1)
+when the committed files are not current, and writes nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from quyche.regulation import bundled_rules_dir
+from quyche.events import EVENT_TYPES, FIELD_SPECS
+from quyche.explain import Lang
+from quyche.regulation import EngineName, bundled_rules_dir
 from quyche.rules.compile import CompiledRegulation, compile_rules
 from quyche.rules.loader import read_rules
-from quyche.rules.model import Provenance
+from quyche.rules.model import ArticleFile, ChapterFile, Provenance
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,6 +110,115 @@ def _docs(check: bool) -> int:
     return _write_or_check(target, text, check, "python -m quyche.tools docs")
 
 
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _with_header(schema: dict[str, Any], title: str, description: str) -> dict[str, Any]:
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "title": title,
+        "description": description,
+        **{k: v for k, v in schema.items() if k not in ("title", "description")},
+    }
+
+
+def rule_file_schema() -> dict[str, Any]:
+    """The JSON Schema of an article file; event types and condition fields are offered as choices."""
+    schema = ArticleFile.model_json_schema()
+    defs = schema["$defs"]
+    types = sorted(EVENT_TYPES)
+    one_type = {"enum": [*types, "any"]}
+    defs["Rule"]["properties"]["event"] = {
+        "anyOf": [one_type, {"type": "array", "items": {"enum": types}, "minItems": 1}],
+        "title": "Event",
+        "description": "the event type(s) the rule applies to, or any",
+    }
+    fields = sorted({"reference_date"} | {f for specs in FIELD_SPECS.values() for f in specs})
+    defs["Leaf"]["properties"]["field"] = {
+        "enum": fields,
+        "title": "Field",
+        "description": "an event field (checked against the rule's event types when the rules load)",
+    }
+    return _with_header(
+        schema,
+        "quyche rule file (rules/dieu_NN.yaml)",
+        "One article of the regulation: titles, paraphrase, rules, standing duties, what is not encoded.",
+    )
+
+
+def schema_texts() -> dict[str, str]:
+    """The generated schema files, by name."""
+    from pydantic import TypeAdapter
+
+    from quyche.events import Event
+    from quyche.scenarios import scenario_file_schema
+
+    schemas = {
+        "rule-file.schema.json": rule_file_schema(),
+        "chapter-file.schema.json": _with_header(
+            ChapterFile.model_json_schema(),
+            "quyche chapter file (rules/chuong_N.yaml)",
+            "One chapter of the regulation: number, numeral, titles and the articles it holds.",
+        ),
+        "scenario-file.schema.json": _with_header(
+            scenario_file_schema(),
+            "quyche scenario file (tests/scenarios/dieu_NN.yaml)",
+            "Scenarios for legal staff: a sentence, an event and the decision expected (contract.md §7).",
+        ),
+        "event.schema.json": _with_header(
+            TypeAdapter(Event).json_schema(),
+            "quyche event",
+            "One event (contract.md §3): its type and the fields of that type.",
+        ),
+    }
+    return {name: json.dumps(s, ensure_ascii=False, indent=2, sort_keys=True) + "\n" for name, s in schemas.items()}
+
+
+def _schemas(check: bool) -> int:
+    status = 0
+    texts = schema_texts()
+    for name, text in texts.items():
+        status |= _write_or_check(ROOT / "schemas" / name, text, check, "python -m quyche.tools schemas")
+    stale = sorted(p.name for p in (ROOT / "schemas").glob("*.json") if p.name not in texts)
+    for name in stale:
+        print(f"schemas/{name} is not generated any more: remove it", file=sys.stderr)
+    return status | (1 if stale else 0)
+
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def golden_texts(engine: EngineName = "python") -> dict[str, str]:
+    """The explanation of each event in ``tests/golden/*.yaml``, in both languages, by file name."""
+    from quyche.explain import explain
+    from quyche.regulation import load
+    from quyche.rules import yamlsafe
+
+    reg = load(engine=engine)
+    out: dict[str, str] = {}
+    try:
+        for path in sorted(GOLDEN.glob("*.yaml")):
+            event = yamlsafe.parse_file(path).data
+            decision = reg.evaluate(event)
+            langs: tuple[Lang, ...] = ("vi", "en")
+            for lang in langs:
+                out[f"{path.stem}.{lang}.txt"] = explain(decision, lang, regulation=reg, event=event)
+    finally:
+        reg.close()
+    return out
+
+
+def _golden(check: bool) -> int:
+    status = 0
+    texts = golden_texts()
+    for name, text in texts.items():
+        status |= _write_or_check(GOLDEN / name, text, check, "python -m quyche.tools golden")
+    stale = sorted(p.name for p in GOLDEN.glob("*.txt") if p.name not in texts)
+    for name in stale:
+        print(f"tests/golden/{name} has no event file any more: remove it", file=sys.stderr)
+    return status | (1 if stale else 0)
+
+
 def _write_or_check(target: Path, text: str, check: bool, command: str) -> int:
     if check:
         current = target.read_text(encoding="utf-8") if target.exists() else ""
@@ -116,14 +233,14 @@ def _write_or_check(target: Path, text: str, check: bool, command: str) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[bool], int]] = {"docs": _docs}
+COMMANDS: dict[str, Callable[[bool], int]] = {"docs": _docs, "schemas": _schemas, "golden": _golden}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m quyche.tools``."""
     parser = argparse.ArgumentParser(prog="python -m quyche.tools")
     parser.add_argument("command", choices=sorted(COMMANDS))
-    parser.add_argument("--check", action="store_true", help="fail if the generated file is not current")
+    parser.add_argument("--check", action="store_true", help="fail if the generated files are not current")
     args = parser.parse_args(argv)
     return COMMANDS[args.command](args.check)
 

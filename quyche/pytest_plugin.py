@@ -67,12 +67,22 @@ class ScenarioFile(pytest.File):
         from quyche.scenarios import load_file
 
         try:
-            loaded = load_file(self.path, _regulation(self.config))
+            loaded = load_file(self._shown_path(), _regulation(self.config))
         except QuycheError as exc:
             yield BrokenScenarioFile.from_parent(self, name="(invalid scenario file)", error=f"error: {exc}")
             return
         for sc in loaded:
             yield ScenarioItem.from_parent(self, name=sc.scenario.name, loaded=sc)
+
+
+    def _shown_path(self) -> Path:
+        """The path as ``quyche check`` shows it: relative to the folder pytest was started from."""
+        start = self.config.invocation_params.dir
+        try:
+            relative = self.path.relative_to(start)
+        except ValueError:
+            return self.path
+        return relative if Path.cwd() == start else self.path
 
 
 class ScenarioFailure(Exception):

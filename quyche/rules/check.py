@@ -26,6 +26,10 @@ ANY_EVENT = "any"
 REFERENCE_DATE = FieldSpec("reference_date", "date")
 _BODY = re.compile(r"^(?:office_of\((?P<inner>[a-z0-9_.]+)\)|(?P<plain>[a-z0-9_.]+))$")
 _MAX_COMBINATIONS = 200_000
+#: Dates a deadline may count from that no event carries (the due date is then unknown): the day a
+#: complaint or denunciation is accepted (thụ lý), the day the notice of a result is received, and the
+#: first and last day of a supervision.
+EXTERNAL_ANCHORS = frozenset({"acceptance_date", "notice_date", "supervision_start", "supervision_end"})
 
 
 def _suggest(name: str, known: Any) -> str:
@@ -121,14 +125,15 @@ def _check_body(
     m = _BODY.fullmatch(expr)
     if not m:
         raise loaded.error(
-            f"{expr!r} is not a body: use an identifier, event.FIELD, lead, all_parties or office_of(X)", *loc
+            f"{expr!r} is not a body: use an identifier, event.FIELD, lead, all_parties, other_parties or office_of(X)",
+            *loc,
         )
     inner = m.group("inner") or m.group("plain")
-    if m.group("inner") and inner == "all_parties" and single:
+    if m.group("inner") and inner in ("all_parties", "other_parties") and single:
         raise loaded.error("the lead must be a single body", *loc)
-    if inner == "all_parties":
+    if inner in ("all_parties", "other_parties"):
         if single:
-            raise loaded.error("the lead must be a single body, not all_parties", *loc)
+            raise loaded.error(f"the lead must be a single body, not {inner}", *loc)
         return
     if inner == "lead":
         if not allow_lead:
@@ -188,7 +193,7 @@ def check_article(loaded: Loaded, seen_ids: dict[str, str]) -> None:
             )
             if resp.deadline is not None:
                 anchor = resp.deadline.anchor
-                for t in types:
+                for t in types if anchor not in EXTERNAL_ANCHORS else ():
                     spec = field_spec(t, anchor)
                     if spec is None or spec.kind != "date":
                         raise loaded.error(

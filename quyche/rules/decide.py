@@ -30,6 +30,8 @@ def resolve(expr: str, event: EventBase, lead: str | None) -> list[str]:
         return [OFFICE_OF[p] for p in resolve(m.group(1), event, lead) if p in OFFICE_OF]
     if expr == "all_parties":
         return list(PARTIES)
+    if expr == "other_parties":
+        return [p for p in PARTIES if p != lead]
     if expr == "lead":
         return [lead] if lead else []
     if expr.startswith("event."):

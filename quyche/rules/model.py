@@ -28,7 +28,8 @@ Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 RuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$", max_length=100)]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 #: A body named by a rule: an identifier (``ubnd``), an event field (``event.received_by``), ``lead``,
-#: ``all_parties``, or ``office_of(X)`` for the office that advises X (Điều 18).
+#: ``all_parties``, ``other_parties`` (the parties except the lead), or ``office_of(X)`` for the office
+#: that advises X (Điều 18).
 BodyExpr = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.()]*$", max_length=80)]
 
 

@@ -78,7 +78,9 @@ def format_validation_error(
     exc: ValidationError, doc: yamlsafe.Document, root: type[BaseModel], cls: type[RuleFileError] = RuleFileError
 ) -> RuleFileError:
     """Turn the first pydantic error into one RuleFileError with file, line, field and a suggestion."""
-    err = exc.errors(include_url=False)[0]
+    errors = exc.errors(include_url=False)
+    # A misspelt key shows up twice: as an unknown key and as a missing one. Name the misspelling.
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = tuple(err["loc"])
     path = [p for p in _data_path(doc.data, loc)]
     field = ".".join(str(p) for p in path) or "(file)"

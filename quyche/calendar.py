@@ -186,9 +186,20 @@ def _step_working_days(anchor: date, days: int, step: timedelta) -> date:
         while not _is_working_day(current):
             current = _check_day(current + step, "due date")
         return current
+    # the loop below is _check_day + _is_working_day, inlined (it runs for every day of the period)
+    year = current.year
+    calendar = _year_calendar(year)
     while remaining > 0:
-        current = _check_day(current + step, "due date")
-        if _is_working_day(current):
+        current = current + step
+        if not _FIRST_DAY <= current <= _LAST_DAY:
+            _check_day(current, "due date")  # raises
+        if current.year != year:
+            year = current.year
+            calendar = _year_calendar(year)
+        if current.weekday() >= _SATURDAY:
+            if current in calendar.weekend_workdays:
+                remaining -= 1
+        elif current not in calendar.holidays:
             remaining -= 1
     return current
 

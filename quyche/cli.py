@@ -94,9 +94,18 @@ def main() -> None:
 @_engine_option
 @_rules_option
 @click.option("--indent", type=int, default=2, show_default=True, help="JSON indentation (0: one line).")
+@click.option(
+    "--batch",
+    is_flag=True,
+    help="FILE is JSON lines: one event per line in, one decision per line out (see docs/performance.md).",
+)
 @_guard
-def evaluate(source: str, as_of: str | None, engine: str, rules: str | None, indent: int) -> None:
-    """Print the decision for one event (JSON or YAML) as JSON."""
+def evaluate(source: str, as_of: str | None, engine: str, rules: str | None, indent: int, batch: bool) -> None:
+    """Print the decision for one event (JSON or YAML) as JSON; with --batch, for each line of a JSON-lines file."""
+    if batch:
+        from quyche.batch import run_batch
+
+        sys.exit(run_batch(source, _regulation(rules, engine), as_of))
     event = _read_event(source)
     reg = _regulation(rules, engine)
     decision = reg.evaluate(event, as_of=as_of)

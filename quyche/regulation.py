@@ -6,6 +6,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,12 +15,14 @@ from quyche.errors import EngineError, InvalidEvent, QuycheError, RuleFileError
 from quyche.events import parse_event
 from quyche.events_base import EventBase, _iso_date
 from quyche.rules import durable_adapter
+from quyche.rules.assemble import Assembler
 from quyche.rules.compile import CompiledRegulation, compile_rules, event_fact
-from quyche.rules.decide import decide
 from quyche.rules.loader import read_rules
 from quyche.rules.pyeval import PythonEngine
 
 EngineName = Literal["durable", "python", "auto"]
+#: How many events ``evaluate_many`` validates and matches together (it reads that many ahead).
+BATCH = 256
 
 
 class EngineFallbackWarning(UserWarning):
@@ -77,6 +80,7 @@ class Regulation:
         if engine not in ("durable", "python", "auto"):
             raise QuycheError(f"unknown engine {engine!r}; use 'durable', 'python' or 'auto'")
         self._compiled = compiled
+        self._assembler = Assembler(compiled)  # immutable once built: shared by every call and thread
         self._engine: PythonEngine | durable_adapter.DurableEngine
         if engine == "python":
             self._engine = PythonEngine(compiled)
@@ -127,24 +131,53 @@ class Regulation:
         try:
             parsed = parse_event(event)
             reference = _as_date(as_of, "as_of") or parsed.date
-            fields = {k: getattr(parsed, k) for k in type(parsed).model_fields}
-            fact = event_fact(fields, reference)
-            fired_ids = self._engine.fire(fields["type"], fact)
-            by_id = self._compiled.by_id
-            return decide(self._compiled, parsed, [by_id[i] for i in fired_ids], fact, reference)
-        except QuycheError:
-            raise
-        except RecursionError:
-            raise InvalidEvent("invalid event: nested too deeply", [{"loc": [], "msg": "nested too deeply"}]) from None
+            fact = event_fact(parsed.__dict__, reference)
+            fired_ids = self._engine.fire(parsed.type, fact)  # type: ignore[attr-defined]
+            return self._assembler.decide(parsed, fired_ids, fact, reference)
         except Exception as exc:  # noqa: BLE001 - contract §5: nothing else escapes evaluate
-            raise EngineError(f"internal error while evaluating: {type(exc).__name__}: {exc}") from exc
+            raise _public_error(exc) from (None if isinstance(exc, (QuycheError, RecursionError)) else exc)
 
     def evaluate_many(
         self, events: Iterable[Mapping[str, Any] | EventBase], as_of: date | str | None = None
     ) -> Iterator[Decision]:
-        """Decisions for many events, lazily, in order (raises InvalidEvent at the first bad one)."""
-        for event in events:
-            yield self.evaluate(event, as_of=as_of)
+        """Decisions for many events, lazily, in order (raises InvalidEvent at the first bad one, after
+        yielding the decisions of the events before it).
+
+        Events are taken in batches of :data:`BATCH`: a batch is validated, then matched in one engine
+        call (durable: one lock acquisition), then its decisions are yielded. So the input iterator is
+        read up to ``BATCH - 1`` events ahead of the decision last yielded. Each decision equals
+        ``evaluate(event, as_of)``.
+        """
+        assemble = self._assembler.decide
+        it = iter(events)
+        try:
+            given = _as_date(as_of, "as_of")
+        except Exception as exc:  # noqa: BLE001
+            raise _public_error(exc) from None
+        while True:
+            batch = list(islice(it, BATCH))
+            if not batch:
+                return
+            ready: list[tuple[EventBase, date | None, dict[str, Any]]] = []
+            failure: Exception | None = None
+            try:
+                for event in batch:
+                    parsed = parse_event(event)
+                    reference = given or parsed.date
+                    ready.append((parsed, reference, event_fact(parsed.__dict__, reference)))
+            except Exception as exc:  # noqa: BLE001 - raised after the decisions of the valid prefix
+                failure = exc
+            if ready:
+                try:
+                    fired = self._engine.fire_many([(p.type, fact) for p, _, fact in ready])  # type: ignore[attr-defined]
+                    decisions = [assemble(p, ids, fact, ref) for (p, ref, fact), ids in zip(ready, fired, strict=True)]
+                except Exception as exc:  # noqa: BLE001
+                    raise _public_error(exc) from (None if isinstance(exc, QuycheError) else exc)
+                yield from decisions
+            if failure is not None:
+                raise _public_error(failure) from (
+                    None if isinstance(failure, (QuycheError, RecursionError)) else failure
+                )
 
     def close(self) -> None:
         """Release the engine's resources (durable-rules keeps rulesets in a process-wide table)."""
@@ -158,6 +191,15 @@ class Regulation:
 
     def __repr__(self) -> str:
         return f"<Regulation {len(self.chapters)} chapters, {len(self.articles)} articles, engine={self.engine}>"
+
+
+def _public_error(exc: Exception) -> QuycheError:
+    """The error ``evaluate`` raises for ``exc`` (contract §5: only QuycheErrors escape)."""
+    if isinstance(exc, QuycheError):
+        return exc
+    if isinstance(exc, RecursionError):
+        return InvalidEvent("invalid event: nested too deeply", [{"loc": [], "msg": "nested too deeply"}])
+    return EngineError(f"internal error while evaluating: {type(exc).__name__}: {exc}")
 
 
 def load(rules_dir: str | Path | None = None, *, engine: EngineName = "auto") -> Regulation:

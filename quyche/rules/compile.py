@@ -186,9 +186,13 @@ def event_fact(fields: dict[str, Any], reference: date | None) -> dict[str, Any]
     """
     fact: dict[str, Any] = {}
     for key, value in fields.items():
-        if value is None or isinstance(value, (list, tuple, dict)):
+        kind = type(value)
+        if kind is str or kind is int or kind is bool:  # the common case, first (per-event hot path)
+            fact[key] = value
+        elif value is None or isinstance(value, (list, tuple, dict)):
             continue
-        fact[key] = C.const(value)
+        else:
+            fact[key] = C.const(value)
     if reference is not None:
         fact["reference_date"] = C.day_number(reference)
     return fact

@@ -170,3 +170,74 @@ def _show(value: Any, field: str) -> str:
 
 def _paren(text: str) -> str:
     return f"({text})" if " or " in text or " and " in text else text
+
+
+# --------------------------------------------------------------------------- compiled once, at load time
+
+#: A compiled condition: ``holds(node, fact)`` for one fixed node.
+Predicate = Callable[[Mapping[str, Any]], bool]
+#: A compiled description: ``describe(node, fact)`` for one fixed node.
+Describer = Callable[[Mapping[str, Any]], str]
+
+
+def _always(fact: Mapping[str, Any]) -> bool:
+    return True
+
+
+def compile_predicate(node: Node | None) -> Predicate:
+    """``holds(node, ·)`` as a closure built once: the same semantics without walking the tree per call.
+
+    The closures keep no state; they read only the fact they are given.
+    """
+    if node is None:
+        return _always
+    if "all" in node or "any" in node:
+        parts = tuple(compile_predicate(n) for n in _children(node))
+        if len(parts) == 1:
+            return parts[0]
+        if "all" in node:
+            if len(parts) == 2:
+                a, b = parts
+                return lambda f: a(f) and b(f)
+            return lambda f: all(p(f) for p in parts)
+        if len(parts) == 2:
+            a, b = parts
+            return lambda f: a(f) or b(f)
+        return lambda f: any(p(f) for p in parts)
+    name, op = node["field"], node["op"]
+    missing = MISSING
+    if op == "exists":
+        return lambda f: f.get(name, missing) is not missing
+    if op == "not_exists":
+        return lambda f: f.get(name, missing) is missing
+    target = node["value"]
+    kind = type(target)
+    if op == "eq":
+        return lambda f: type(v := f.get(name, missing)) is kind and v == target
+    if op == "ne":
+        return lambda f: (v := f.get(name, missing)) is not missing and (type(v) is not kind or v != target)
+    cmp = _CMP[op]
+    return lambda f: type(v := f.get(name, missing)) is kind and bool(cmp(v, target))
+
+
+def _has_any(node: Node) -> bool:
+    if "any" in node:
+        return True
+    return "all" in node and any(_has_any(n) for n in node["all"])
+
+
+def compile_describe(node: Node | None) -> Describer:
+    """``describe(node, ·)`` as a closure built once; only ``any`` nodes depend on the fact."""
+    if node is None or not _has_any(node):
+        text = describe(node)
+        return lambda f: text
+    if "all" in node:
+        parts = tuple(compile_describe(n) for n in node["all"])
+        return lambda f: " and ".join(_paren(p(f)) for p in parts)
+    branches = tuple((compile_predicate(n), compile_describe(n)) for n in node["any"])
+
+    def describe_any(f: Mapping[str, Any]) -> str:
+        held = [d for p, d in branches if p(f)] or [d for _, d in branches]
+        return " or ".join(_paren(d(f)) for d in held)
+
+    return describe_any

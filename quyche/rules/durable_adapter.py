@@ -8,33 +8,47 @@ and has traps measured in ``engine-notes.md``. This adapter:
 * evaluates with ``assert_fact`` + ``retract_fact`` on one session, so *every* matching rule fires in
   definition order and nothing is left behind between calls (``post`` would fire only one rule);
 * holds one process-wide lock around every call into the C engine (concurrent calls segfault);
+* sends the event fields ``id`` and ``sid`` under other names (durable gives those names a meaning);
 * guards every rule with a marker field so a rule can never match durable's own state fact (a
   ``not_exists``-only rule would otherwise loop forever);
 * de-duplicates fired rules (``$or`` fires once per true branch) and re-orders them by definition;
-* captures callback exceptions (durable swallows them) and turns every durable exception into an
-  :class:`~quyche.errors.EngineError`;
+* runs no Python callback (so none can fail silently: durable swallows callback exceptions) and turns
+  every durable exception into an :class:`~quyche.errors.EngineError`;
 * builds a fresh definition dict for every host (durable mutates what it receives) and deletes its
   rulesets from the C engine on :meth:`DurableEngine.close`.
+
+Speed (docs/performance.md): the rulesets are created through durable's ``Host``, but evaluation calls
+the C engine directly — ``assert_fact``, then ``start_action_for_state`` / ``complete_and_start_action``
+until no action is left (the message of each names the rule), then ``retract_fact`` — which is exactly
+what ``Host.assert_fact`` does minus its per-firing Python objects (a ``Closure``, a ``Promise``, a
+timestamp, a ``json.dumps`` of the unchanged state). The message holds only the fields the event
+type's rules read (computed at load time), and :meth:`DurableEngine.fire_many` holds the lock once for
+a whole batch. The matching itself is durable's, unchanged.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import threading
-from collections.abc import Callable
 from typing import Any
 
 from quyche.errors import EngineError
+from quyche.rules import conditions as C
 from quyche.rules.compile import CompiledRegulation
 
 try:  # the C extension may fail to build or import (e.g. on Python 3.13 without the CPPFLAGS fix)
     import durable_rules_engine
-    from durable.engine import Host, MessageNotHandledException
+    from durable.engine import Host
 
     class _SyncHost(Host):  # type: ignore[misc]
         def _run(self) -> None:  # no background threads: callbacks run inside assert_fact
             pass
 
+    _assert_fact = durable_rules_engine.assert_fact
+    _retract_fact = durable_rules_engine.retract_fact
+    _start_action = durable_rules_engine.start_action_for_state
+    _complete_action = durable_rules_engine.complete_and_start_action
     IMPORT_ERROR: str | None = None
 except Exception as exc:  # noqa: BLE001 - any import failure means "use the python engine"
     IMPORT_ERROR = f"{type(exc).__name__}: {exc}"
@@ -42,11 +56,26 @@ except Exception as exc:  # noqa: BLE001 - any import failure means "use the pyt
 _LOCK = threading.Lock()  # process-wide: the C engine is not thread-safe
 _NAMES = itertools.count()
 _MARK = "__ev"
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _no_action(c: Any) -> None:
+    """The rules' action: never run — the engine reads the fired rules from the action messages."""
 
 
 def available() -> bool:
     """Whether durable-rules imports on this interpreter."""
     return IMPORT_ERROR is None
+
+
+#: Field names durable gives a meaning of its own: a fact without ``id`` gets one (so ``$ex id`` would
+#: always hold), and ``sid`` picks the session. Event fields of these names travel under other names.
+_RESERVED = {"id": "__id", "sid": "__sid"}
+
+
+def durable_field(name: str) -> str:
+    """The name under which an event field travels in durable's messages."""
+    return _RESERVED.get(name, name)
 
 
 def to_durable(node: dict[str, Any]) -> dict[str, Any]:
@@ -55,7 +84,7 @@ def to_durable(node: dict[str, Any]) -> dict[str, Any]:
         return {"$and": [to_durable(n) for n in node["all"]]}
     if "any" in node:
         return {"$or": [to_durable(n) for n in node["any"]]}
-    f, op = node["field"], node["op"]
+    f, op = durable_field(node["field"]), node["op"]
     if op == "exists":
         return {"$ex": {f: 1}}
     if op == "not_exists":
@@ -74,8 +103,6 @@ class DurableEngine:
     def __init__(self, reg: CompiledRegulation) -> None:
         if IMPORT_ERROR is not None:
             raise EngineError(f"durable-rules is not available: {IMPORT_ERROR}")
-        self._fired: list[str] = []
-        self._errors: list[BaseException] = []
         self._order: dict[str, int] = {r.id: i for i, r in enumerate(reg.rules)}
         prefix = f"quyche{next(_NAMES)}"
         self._rulesets: dict[str, str] = {}
@@ -88,14 +115,21 @@ class DurableEngine:
             definitions[name] = {
                 r.id: {
                     "all": [{"m": self._guarded(r.when)}],
-                    "run": self._callback(r.id),
+                    "run": _no_action,
                 }
                 for r in rules
             }
+        # the fields each event type's rules read: the message carries only these (and the marker)
+        self._fields: dict[str, tuple[tuple[str, str], ...]] = {
+            t: tuple((f, durable_field(f)) for f in sorted(set().union(*(C.fields_of(r.when) for r in rules))))
+            for t, rules in reg.by_type.items()
+            if rules
+        }
         with _LOCK:
             try:
                 self._host = _SyncHost()
                 self._host.set_rulesets(definitions)
+                self._handles: dict[str, Any] = {t: self._host.get_ruleset(name) for t, name in self._rulesets.items()}
             except Exception as exc:  # noqa: BLE001
                 raise EngineError(f"durable-rules refused the rules: {exc}") from exc
         self._closed = False
@@ -105,45 +139,71 @@ class DurableEngine:
         mark = {"$ex": {_MARK: 1}}
         return mark if when is None else {"$and": [mark, to_durable(when)]}
 
-    def _callback(self, rule_id: str) -> Callable[[Any], None]:
-        def run(c: Any) -> None:
-            try:
-                self._fired.append(rule_id)
-            except BaseException as exc:  # noqa: BLE001 - durable would swallow it
-                self._errors.append(exc)
+    def _message(self, event_type: str, fact: dict[str, Any]) -> str | None:
+        fields = self._fields.get(event_type)
+        if fields is None:
+            return None
+        message = {name: fact[f] for f, name in fields if f in fact}
+        message[_MARK] = 1
+        return _dumps(message)
 
-        return run
+    def _fire_locked(self, handle: int, message: str) -> list[str]:
+        """Assert, collect every action (each names its rule), retract. Caller holds ``_LOCK``."""
+        code, state = _assert_fact(handle, message)
+        if code == 1:
+            return []  # no rule matched; durable did not store the fact
+        if code != 0:
+            raise EngineError(f"durable-rules refused the event (code {code})")
+        fired: list[str] = []
+        try:
+            action = _start_action(handle, state)
+            while action:
+                text = action[1] if isinstance(action, tuple) else action
+                fired.append(text[2 : text.index('"', 2)])  # '{"<rule id>":{"m":…}}'; ids need no escaping
+                action = _complete_action(handle, state)
+        finally:
+            _retract_fact(handle, message)
+        return fired
+
+    def _ordered(self, fired: list[str]) -> list[str]:
+        if len(fired) > 1:
+            fired = list(dict.fromkeys(fired))  # $or fires once per true branch
+            fired.sort(key=self._order.__getitem__)
+        return fired
 
     def fire(self, event_type: str, fact: dict[str, Any]) -> list[str]:
         """The ids of the rules that fire for this fact, in definition order."""
-        name = self._rulesets.get(event_type)
-        if name is None:
+        message = self._message(event_type, fact)
+        if message is None:
             return []
-        message = dict(fact)
-        message[_MARK] = 1
+        handle = self._handles[event_type]._handle
         with _LOCK:
             if self._closed:
                 raise EngineError("this regulation's durable engine has been closed")
-            self._fired.clear()
-            self._errors.clear()
             try:
-                try:
-                    self._host.assert_fact(name, message)
-                except MessageNotHandledException:
-                    return []  # no rule matched; durable did not store the fact
-                try:
-                    self._host.retract_fact(name, message)
-                except MessageNotHandledException:
-                    pass
+                fired = self._fire_locked(handle, message)
             except EngineError:
                 raise
             except Exception as exc:  # noqa: BLE001 - no durable exception escapes
                 raise EngineError(f"durable-rules failed: {type(exc).__name__}: {exc}") from exc
-            if self._errors:
-                raise EngineError(f"a rule callback failed: {self._errors[0]!r}")
-            fired = list(dict.fromkeys(self._fired))
-        fired.sort(key=self._order.__getitem__)
-        return fired
+        return self._ordered(fired)
+
+    def fire_many(self, items: list[tuple[str, dict[str, Any]]]) -> list[list[str]]:
+        """``fire`` for each ``(event_type, fact)``, in order, holding the lock once for the batch."""
+        work = [(self._message(t, fact), t) for t, fact in items]
+        handles = {t: rs._handle for t, rs in self._handles.items()}
+        out: list[list[str]] = []
+        with _LOCK:
+            if self._closed:
+                raise EngineError("this regulation's durable engine has been closed")
+            try:
+                for message, t in work:
+                    out.append([] if message is None else self._fire_locked(handles[t], message))
+            except EngineError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - no durable exception escapes
+                raise EngineError(f"durable-rules failed: {type(exc).__name__}: {exc}") from exc
+        return [self._ordered(f) for f in out]
 
     def close(self) -> None:
         """Delete this engine's rulesets from durable's process-wide table."""

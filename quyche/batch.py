@@ -1,0 +1,134 @@
+"""``quyche evaluate --batch FILE.jsonl``: one JSON event per line in, one JSON decision per line out.
+
+* Input: UTF-8 JSON lines (``-`` reads stdin). Blank lines are skipped; every other line is one event.
+* Output (stdout): for each non-blank input line, in order, one line — the decision as compact JSON
+  (the same content as ``quyche evaluate``; ``Decision.model_dump_json()``), or, for a line that is not a
+  valid event, ``{"line": N, "error": "…"}`` with its 1-based line number. A bad line does not stop
+  the run: an archive replay gets every decision it can.
+* Exit status: 0 when every line was a valid event; 2 when at least one was not (with a one-line
+  ``error: …`` summary on stderr), or when the input cannot be read or ``--as-of`` is invalid.
+* A progress bar is drawn on stderr only when stderr is a terminal and the input size is known.
+
+Events are evaluated with :meth:`quyche.Regulation.evaluate_many`, in batches.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from quyche.errors import InvalidEvent
+from quyche.regulation import BATCH, Regulation
+from quyche.rules import yamlsafe
+
+MAX_LINE = yamlsafe.MAX_BYTES  # the size limit of one event, as for a single event file
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def parse_line(raw: bytes) -> Any:
+    """One event from one line of JSON (duplicate keys refused, as in a single event file)."""
+    if len(raw) > MAX_LINE:
+        raise ValueError(f"line too long ({len(raw)} bytes; at most {MAX_LINE})")
+    return json.loads(raw, object_pairs_hook=_object)
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def _open(source: str, stack: ExitStack) -> tuple[IO[bytes], int | None]:
+    if source == "-":
+        stream = sys.stdin.buffer
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InvalidEvent(f"{source}: no such file", [{"loc": [], "msg": "no such file"}])
+        stream = stack.enter_context(path.open("rb"))
+    try:
+        st = os.fstat(stream.fileno())
+        size = st.st_size if st.st_size > 0 and not os.isatty(stream.fileno()) else None
+    except (OSError, ValueError, AttributeError):  # a stream without a file descriptor (tests)
+        size = None
+    return stream, size
+
+
+def evaluate_lines(
+    reg: Regulation, lines: Iterator[tuple[int, bytes]], as_of: date | str | None
+) -> Iterator[tuple[bytes, bool]]:
+    """For each numbered non-blank line: ``(output line, was it a valid event)``, in order."""
+    pending: list[tuple[int, Any]] = []
+
+    def flush() -> Iterator[tuple[bytes, bool]]:
+        i = 0
+        while i < len(pending):
+            try:
+                for decision in reg.evaluate_many([event for _, event in pending[i:]], as_of=as_of):
+                    yield decision.model_dump_json().encode("utf-8"), True
+                    i += 1
+            except InvalidEvent as exc:
+                yield _error(pending[i][0], str(exc)), False
+                i += 1
+        pending.clear()
+
+    for number, raw in lines:
+        if not raw.strip():
+            continue
+        try:
+            event = parse_line(raw)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            yield from flush()
+            yield _error(number, f"not a JSON event: {exc}"), False
+            continue
+        pending.append((number, event))
+        if len(pending) >= BATCH:
+            yield from flush()
+    yield from flush()
+
+
+def _error(number: int, message: str) -> bytes:
+    return json.dumps({"line": number, "error": message}, ensure_ascii=False).encode("utf-8")
+
+
+def run_batch(source: str, reg: Regulation, as_of: str | None) -> int:
+    """Evaluate a JSON-lines file; write JSON lines to stdout; return the exit status."""
+    list(reg.evaluate_many([], as_of=as_of))  # a bad --as-of fails the whole run, not every line
+    out = sys.stdout.buffer
+    total = invalid = 0
+    with ExitStack() as stack:
+        stream, size = _open(source, stack)
+        advance: Callable[[int], None] = lambda n: None  # noqa: E731
+        if size is not None and _stderr_is_terminal():
+            import click
+
+            bar = stack.enter_context(click.progressbar(length=size, label="quyche", file=sys.stderr))
+            advance = bar.update
+
+        def numbered() -> Iterator[tuple[int, bytes]]:
+            for number, raw in enumerate(stream, 1):
+                advance(len(raw))
+                yield number, raw
+
+        for line, ok in evaluate_lines(reg, numbered(), as_of):
+            out.write(line)
+            out.write(b"\n")
+            total += 1
+            invalid += not ok
+    out.flush()
+    if invalid:
+        print(f"error: {invalid} of {total} lines are not valid events (see their 'error' lines)", file=sys.stderr)
+        return 2
+    return 0

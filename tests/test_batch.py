@@ -1,0 +1,224 @@
+"""Batches and the fast paths: evaluate_many, ``quyche evaluate --batch``, and the load-time
+assembler against the reference ``decide`` (decisions must stay byte-identical in JSON)."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import quyche
+from quyche import batch as batch_mod
+from quyche.cli import main
+from quyche.events import FIELD_SPECS, parse_event
+from quyche.regulation import BATCH
+from quyche.rules import conditions as C
+from quyche.rules.compile import event_fact
+from quyche.rules.decide import decide
+
+
+def mix(n: int, seed: int = 7) -> list[dict[str, Any]]:
+    """Every event type, every field drawn from its type; dated and undated, with and without ids."""
+    rng = random.Random(seed)
+    types = sorted(FIELD_SPECS)
+    out = []
+    for i in range(n):
+        etype = types[i % len(types)]
+        ev: dict[str, Any] = {"type": etype}
+        for name, spec in FIELD_SPECS[etype].items():
+            if name in ("id", "date") or (not spec.required and rng.random() < 0.5):
+                continue
+            if spec.kind == "enum":
+                ev[name] = rng.choice(spec.values)
+            elif spec.kind == "bool":
+                ev[name] = rng.random() < 0.5
+            elif spec.kind == "int":
+                ev[name] = rng.randint(2019, 2027)
+            elif spec.kind == "date":
+                ev[name] = (date(2020, 1, 1) + timedelta(days=rng.randrange(2900))).isoformat()
+            elif spec.kind == "list":
+                ev[name] = sorted(rng.sample(range(1, 24), rng.randint(1, 3)))
+        if rng.random() < 0.7:
+            ev["date"] = (date(2020, 1, 1) + timedelta(days=rng.randrange(2900))).isoformat()
+        if rng.random() < 0.3:
+            ev["id"] = f"EV-{i}"
+        out.append(ev)
+    return out
+
+
+EVENTS = mix(700)
+
+
+@pytest.fixture(scope="module", params=["durable", "python"])
+def reg(request: pytest.FixtureRequest) -> quyche.Regulation:
+    return quyche.load(engine=request.param)
+
+
+def _json(d: quyche.Decision) -> str:
+    return json.dumps(d.model_dump(mode="json"), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("as_of", [None, "2024-06-01", "2030-01-01"])
+def test_assembler_equals_reference_decide(reg: quyche.Regulation, as_of: str | None) -> None:
+    """The load-time assembler gives exactly what the reference ``decide`` gives."""
+    for ev in EVENTS:
+        parsed = parse_event(ev)
+        reference = date.fromisoformat(as_of) if as_of else parsed.date
+        fields = {k: getattr(parsed, k) for k in type(parsed).model_fields}
+        fact = event_fact(fields, reference)
+        fired = [reg.compiled.by_id[i] for i in reg._engine.fire(fields["type"], fact)]
+        expected = decide(reg.compiled, parsed, fired, fact, reference)
+        got = reg.evaluate(ev, as_of=as_of)
+        assert _json(got) == _json(expected), ev
+        assert got == expected
+        assert got.model_fields_set == expected.model_fields_set
+        assert got.model_dump_json() == expected.model_dump_json()
+
+
+def test_evaluate_many_equals_evaluate_across_batches(reg: quyche.Regulation) -> None:
+    events = EVENTS * 2  # more than two batches, identical events within one batch
+    assert len(events) > 2 * BATCH
+    many = list(reg.evaluate_many(events, as_of="2024-06-01"))
+    assert [_json(d) for d in many] == [_json(reg.evaluate(e, as_of="2024-06-01")) for e in events]
+    assert list(reg.evaluate_many([])) == []
+    assert list(reg.evaluate_many(iter(EVENTS[:3]))) == [reg.evaluate(e) for e in EVENTS[:3]]
+
+
+def test_evaluate_many_accepts_models(reg: quyche.Regulation) -> None:
+    models = [parse_event(e) for e in EVENTS[:50]]
+    assert list(reg.evaluate_many(models)) == [reg.evaluate(e) for e in EVENTS[:50]]
+
+
+@pytest.mark.parametrize("position", [0, 5, BATCH - 1, BATCH, BATCH + 3])
+def test_evaluate_many_yields_the_valid_prefix_then_raises(reg: quyche.Regulation, position: int) -> None:
+    events: list[Any] = list(EVENTS[: BATCH + 10])
+    events.insert(position, {"type": "annual_review", "year": "2024"})
+    got = []
+    with pytest.raises(quyche.InvalidEvent, match="year"):
+        for d in reg.evaluate_many(events):
+            got.append(d)
+    assert got == [reg.evaluate(e) for e in events[:position]]
+    # the regulation is still usable, and the durable engine kept nothing from the batch
+    assert list(reg.evaluate_many(events[position + 1 : position + 4])) == [
+        reg.evaluate(e) for e in events[position + 1 : position + 4]
+    ]
+
+
+def test_evaluate_many_bad_input_types(reg: quyche.Regulation) -> None:
+    with pytest.raises(quyche.InvalidEvent, match="as_of"):
+        list(reg.evaluate_many(EVENTS[:2], as_of="2024-13-01"))
+    with pytest.raises(quyche.InvalidEvent, match="mapping"):
+        list(reg.evaluate_many([EVENTS[0], ["not", "an", "event"]]))
+
+
+def test_durable_batch_leaves_no_facts() -> None:
+    import durable_rules_engine
+
+    with quyche.load(engine="durable") as reg:
+        list(reg.evaluate_many(EVENTS))
+        for rs in reg._engine._handles.values():
+            assert json.loads(durable_rules_engine.get_facts(rs._handle, "0")) == []
+
+
+def test_compiled_predicates_match_holds() -> None:
+    rng = random.Random(3)
+    values = [1, 2, True, False, "a", "b", 20240101]
+    fields = ["f", "g", "h"]
+
+    def node(depth: int = 0) -> C.Node:
+        if depth > 2 or rng.random() < 0.4:
+            op = rng.choice(["eq", "ne", "lt", "le", "gt", "ge", "exists", "not_exists"])
+            leaf: C.Node = {"field": rng.choice(fields), "op": op}
+            if op not in ("exists", "not_exists"):
+                leaf["value"] = rng.choice(values)
+            return leaf
+        return {rng.choice(["all", "any"]): [node(depth + 1) for _ in range(rng.randint(1, 3))]}
+
+    for _ in range(1500):
+        n = node()
+        pred, desc = C.compile_predicate(n), C.compile_describe(n)
+        for _ in range(8):
+            fact = {f: rng.choice(values) for f in fields if rng.random() < 0.7}
+            assert pred(fact) == C.holds(n, fact), (n, fact)
+            assert desc(fact) == C.describe(n, fact), (n, fact)
+    assert C.compile_predicate(None)({}) is True
+    assert C.compile_describe(None)({}) == C.describe(None)
+
+
+# --------------------------------------------------------------------------- quyche evaluate --batch
+
+
+def _write(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "events.jsonl"
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("engine", ["durable", "python"])
+def test_cli_batch_writes_one_decision_per_line(tmp_path: Path, engine: str) -> None:
+    events = EVENTS[:300]
+    path = _write(tmp_path, [json.dumps(e, ensure_ascii=False) for e in events])
+    result = CliRunner().invoke(main, ["evaluate", "--batch", str(path), "--engine", engine, "--as-of", "2024-06-01"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    reg = quyche.load(engine=engine)  # type: ignore[arg-type]
+    assert [json.loads(x) for x in lines] == [
+        reg.evaluate(e, as_of="2024-06-01").model_dump(mode="json") for e in events
+    ]
+    assert result.stderr == ""
+
+
+def test_cli_batch_reports_bad_lines_and_goes_on(tmp_path: Path) -> None:
+    good = {"type": "annual_review", "year": 2024, "id": "ok"}
+    lines = [
+        json.dumps(good),
+        "",
+        "{not json",
+        json.dumps({"type": "annual_review", "year": "2024"}),
+        json.dumps(["a", "list"]),
+        '{"type": "annual_review", "year": 2024, "year": 2025}',
+        json.dumps({"type": "nope"}),
+        json.dumps(good),
+    ]
+    result = CliRunner().invoke(main, ["evaluate", "--batch", str(_write(tmp_path, lines))])
+    assert result.exit_code == 2
+    out = [json.loads(x) for x in result.stdout.splitlines()]
+    assert len(out) == 7  # the blank line gives nothing
+    assert out[0]["event_id"] == "ok" and out[-1]["event_id"] == "ok"
+    errors = out[1:-1]
+    assert [e["line"] for e in errors] == [3, 4, 5, 6, 7]
+    assert "not a JSON event" in errors[0]["error"]
+    assert "year" in errors[1]["error"]
+    assert "mapping" in errors[2]["error"]
+    assert "duplicate key 'year'" in errors[3]["error"]
+    assert "unknown event type" in errors[4]["error"]
+    assert result.stderr.count("\n") == 1 and "5 of 7 lines" in result.stderr
+
+
+def test_cli_batch_stdin_and_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["evaluate", "--batch", "-"], input='{"type": "annual_review", "year": 2023}\n')
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["lead"] == "tt_hdnd"
+    missing = runner.invoke(main, ["evaluate", "--batch", str(tmp_path / "nothing.jsonl")])
+    assert missing.exit_code == 2 and missing.stderr.startswith("error:") and missing.stdout == ""
+    bad_as_of = runner.invoke(main, ["evaluate", "--batch", "-", "--as-of", "2024-02-30"], input="")
+    assert bad_as_of.exit_code == 2 and "as_of" in bad_as_of.stderr
+    empty = runner.invoke(main, ["evaluate", "--batch", "-"], input="\n\n")
+    assert empty.exit_code == 0 and empty.stdout == ""
+
+
+def test_cli_batch_progress_bar_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path, [json.dumps(e) for e in EVENTS[:40]])
+    quiet = CliRunner().invoke(main, ["evaluate", "--batch", str(path)])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    monkeypatch.setattr(batch_mod, "_stderr_is_terminal", lambda: True)
+    shown = CliRunner().invoke(main, ["evaluate", "--batch", str(path)])
+    assert shown.exit_code == 0
+    assert shown.stdout == quiet.stdout  # the bar never touches stdout
+    assert "quyche" in shown.stderr

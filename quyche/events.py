@@ -30,7 +30,7 @@ from quyche.chapters.chuong_3 import MeetingConvened, ReportIssued
 from quyche.chapters.chuong_4 import InformationRequest
 from quyche.chapters.chuong_6 import AmendmentProposed, AnnualReview
 from quyche.errors import InvalidEvent
-from quyche.events_base import EventBase
+from quyche.events_base import EventBase, short_repr
 
 EVENT_MODELS: tuple[type[EventBase], ...] = (
     PropagandaActivity,
@@ -162,22 +162,22 @@ def _loc(raw: tuple[int | str, ...], event_type: str | None) -> list[int | str]:
 def _accepted(spec: FieldSpec, value: Any) -> str:
     accepted = ", ".join(repr(v) for v in spec.values)
     close = [str(v) for v in spec.values if str(v) == str(value).lower()] or difflib.get_close_matches(
-        str(value), [str(v) for v in spec.values], n=1, cutoff=0.6
+        str(value)[:100], [str(v) for v in spec.values], n=1, cutoff=0.6
     )
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"{value!r} is not accepted{hint}; accepted: {accepted}"
+    return f"{short_repr(value)} is not accepted{hint}; accepted: {accepted}"
 
 
 def _describe(err: Mapping[str, Any], loc: list[int | str], event_type: str | None) -> str:
-    where = ".".join(str(p) for p in loc) or "event"
+    where = ".".join(str(p)[:100] for p in loc) or "event"  # a key may be megabytes long
     msg = str(err.get("msg", "invalid"))
     kind = err.get("type")
     spec = FIELD_SPECS.get(event_type or "", {}).get(str(loc[0])) if len(loc) == 1 else None
     if kind == "union_tag_invalid":
         given = err.get("input", {}).get("type") if isinstance(err.get("input"), dict) else err.get("input")
-        close = difflib.get_close_matches(str(given), list(EVENT_TYPES), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(str(given)[:100], list(EVENT_TYPES), n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        msg = f"unknown event type {given!r}{hint}; accepted: " + ", ".join(sorted(EVENT_TYPES))
+        msg = f"unknown event type {short_repr(given)}{hint}; accepted: " + ", ".join(sorted(EVENT_TYPES))
     elif kind == "union_tag_not_found":
         msg = "field required; accepted: " + ", ".join(sorted(EVENT_TYPES))
     elif kind == "extra_forbidden":

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import re
+import reprlib
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+
+
+def short_repr(value: Any) -> str:
+    """``repr(value)`` cut short, so that an error message never echoes megabytes of input."""
+    return _SHORT.repr(value)
 
 
 def _iso_date(value: Any) -> Any:
@@ -22,7 +30,7 @@ def _iso_date(value: Any) -> Any:
             return date.fromisoformat(value)
         except ValueError as exc:
             raise ValueError(f"not a valid calendar date: {value!r}") from exc
-    raise ValueError(f"expected an ISO date YYYY-MM-DD, got {value!r}")
+    raise ValueError(f"expected an ISO date YYYY-MM-DD, got {short_repr(value)}")
 
 
 #: An ISO calendar date, e.g. ``2024-06-01``.

@@ -320,3 +320,14 @@ def test_corrupted_rule_files_load_or_are_rejected(shared_rules: Path, data: st.
                 quyche.load(shared_rules, engine="python")
             except quyche.RuleFileError as exc:
                 assert exc.path is not None
+
+
+@pytest.mark.parametrize("value", [True, False, 1.0, 2.0, "1"])
+def test_complaint_round_is_the_number_1_or_2(reg: Regulation, value: Any) -> None:
+    """Contract §3: ``round`` is 1 or 2; ``true`` or ``1.0`` is the wrong type, not round 1 (found by
+    ``invalid_events(kind="wrong_type")``).
+    """
+    event = {"type": "petition_received", "received_by": "ubnd", "kind": "complaint", "competent_body": "ubnd"}
+    with pytest.raises(quyche.InvalidEvent) as info:
+        reg.evaluate({**event, "round": value})
+    assert info.value.errors[0]["loc"] == ["round"]

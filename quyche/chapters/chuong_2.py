@@ -5,12 +5,23 @@ Field names and enumerations are fixed by the public contract (contract.md §3).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import StrictBool
+from pydantic import BeforeValidator, StrictBool
 
 from quyche.chapters.chuong_1 import PartyId
 from quyche.events_base import EventBase, IsoDate
+
+
+def _whole_number(value: Any) -> Any:
+    """Refuse ``true`` and ``1.0`` for a numbered value: pydantic's literal check would take them as 1."""
+    if type(value) is not int:
+        raise ValueError(f"expected 1 or 2, got {type(value).__name__}")
+    return value
+
+
+#: The round of a complaint (lần 1, lần 2): the number 1 or 2.
+ComplaintRound = Annotated[Literal[1, 2], BeforeValidator(_whole_number)]
 
 
 class PropagandaActivity(EventBase):
@@ -62,7 +73,7 @@ class PetitionReceived(EventBase):
     received_by: PartyId
     kind: Literal["complaint", "denunciation", "feedback", "recommendation"]
     competent_body: PartyId | Literal["central", "judicial", "other_local"]
-    round: Literal[1, 2] | None = None
+    round: ComplaintRound | None = None
     complex: StrictBool | None = None
     remote_area: StrictBool | None = None
 

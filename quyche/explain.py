@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
+from quyche.chapters.chuong_2 import EXTERNAL_ANCHORS
 from quyche.decision import Citation, Deadline, Decision
 from quyche.events import FIELD_SPECS, parse_event
 from quyche.events_base import EventBase
@@ -138,6 +139,7 @@ ANCHOR_LABELS: dict[str, tuple[str, str]] = {
     "submission_date": ("ngày trình dự thảo", "the submission date"),
     "session_opening": ("ngày khai mạc kỳ họp", "the session's opening"),
     "reference_date": ("ngày tham chiếu", "the reference date"),
+    **EXTERNAL_ANCHORS,
 }
 
 #: Yes/no fields as sentences: (Vietnamese when true, when false), (English when true, when false).

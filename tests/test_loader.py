@@ -192,3 +192,26 @@ def test_unknown_format_version(rules: Path) -> None:
     _replace(rules / RULE_19, "format: quyche/rule@1", "format: quyche/rule@2")
     err = _load_error(rules)
     assert err.line == 2 and "format" in str(err)
+
+
+def _nested_groups(n: int) -> str:
+    """A condition with ``n`` nested all/any groups that normalisation cannot merge."""
+    cond = "{field: year, eq: 2000}"
+    for i in range(n):
+        other = "{field: year, eq: 1}" if i % 2 == 0 else "{field: year, ge: 1}"  # keeps it true for 2000
+        cond = f"{{{'any' if i % 2 == 0 else 'all'}: [{cond}, {other}]}}"
+    return cond
+
+
+@pytest.mark.parametrize("engine", ["python", "durable"])
+def test_condition_size_is_checked_at_load_for_both_engines(rules: Path, engine: str) -> None:
+    path = rules / RULE_19
+    _replace(path, "when: {field: year, not_in: [2022, 2023, 2024, 2025]}", f"when: {_nested_groups(15)}")
+    with pytest.raises(quyche.RuleFileError) as info:
+        quyche.load(rules, engine=engine)  # type: ignore[arg-type]
+    assert "too complex" in str(info.value) and info.value.path == str(path)
+    assert info.value.line == _line_of(path, "when: {any: [{all:")
+    _replace(path, f"when: {_nested_groups(15)}", f"when: {_nested_groups(14)}")
+    reg = quyche.load(rules, engine=engine)  # type: ignore[arg-type]
+    assert "review_year_unscheduled" in reg.evaluate({"type": "annual_review", "year": 2000}).warning_codes
+    reg.close()

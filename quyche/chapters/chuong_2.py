@@ -93,3 +93,19 @@ class SupervisionPlanned(EventBase):
     activity: Literal["supervision", "social_criticism", "inspection", "examination"]
     by: PartyId
     subject: PartyId | None = None
+
+
+#: Dates a deadline may count from that no event carries (the due date is then unknown), with their
+#: Vietnamese and English labels: the day a complaint or denunciation is accepted (thụ lý), the day the
+#: competent body receives a case forwarded by another body, the day the notice of a result is
+#: received, and the first and last day of a supervision.
+EXTERNAL_ANCHORS: dict[str, tuple[str, str]] = {
+    "acceptance_date": ("ngày thụ lý", "the day the case is accepted"),
+    "transfer_receipt_date": (
+        "ngày cơ quan có thẩm quyền nhận được đơn do cơ quan khác chuyển đến",
+        "the day the competent body receives the case forwarded to it",
+    ),
+    "notice_date": ("ngày nhận được thông báo kết quả giải quyết", "the day the notice of the result is received"),
+    "supervision_start": ("ngày bắt đầu giám sát", "the first day of the supervision"),
+    "supervision_end": ("ngày kết thúc giám sát", "the last day of the supervision"),
+}

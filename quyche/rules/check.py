@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from quyche.chapters import chuong_2
 from quyche.chapters.chuong_1 import PARTIES, RECIPIENTS
 from quyche.events import EVENT_TYPES, FIELD_SPECS, FieldSpec
 from quyche.rules import conditions as C
@@ -26,10 +27,8 @@ ANY_EVENT = "any"
 REFERENCE_DATE = FieldSpec("reference_date", "date")
 _BODY = re.compile(r"^(?:office_of\((?P<inner>[a-z0-9_.]+)\)|(?P<plain>[a-z0-9_.]+))$")
 _MAX_COMBINATIONS = 200_000
-#: Dates a deadline may count from that no event carries (the due date is then unknown): the day a
-#: complaint or denunciation is accepted (thụ lý), the day the notice of a result is received, and the
-#: first and last day of a supervision.
-EXTERNAL_ANCHORS = frozenset({"acceptance_date", "notice_date", "supervision_start", "supervision_end"})
+#: Dates a deadline may count from that no event carries (the due date is then unknown).
+EXTERNAL_ANCHORS = frozenset(chuong_2.EXTERNAL_ANCHORS)
 
 
 def _suggest(name: str, known: Any) -> str:

@@ -20,6 +20,10 @@ from quyche.rules.loader import Loaded, RuleSource
 from quyche.rules.model import ArticleFile, ChapterFile, InForce, Provenance, Rule, Validity, WarningSpec
 
 DEFAULT_PRIORITY = 100
+#: durable-rules keeps at most 31 expressions per rule, two for each all/any group, one group of which
+#: is the adapter's guard (MAX_SEQUENCE_EXPRESSIONS in durable's rete.h, measured: 16 groups fail).
+#: Checked here, at load time, so that a rule file valid for one engine is valid for both.
+MAX_COMPOSITES = 14
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,14 @@ def compile_rules(src: RuleSource) -> CompiledRegulation:
             rules.insert(0, _validity_rule(art.article, art.validity))
         for pos, rule in enumerate(rules):
             when = C.conjoin(C.normalise(rule.when) if rule.when is not None else None, _in_force_node(rule.in_force))
+            if C.composites(when) > MAX_COMPOSITES:
+                raise loaded.error(
+                    f"condition too complex: {C.composites(when)} all/any groups once normalised, at most "
+                    f"{MAX_COMPOSITES} (a limit of the durable-rules engine); split the rule in two",
+                    "rules",
+                    pos - (1 if art.validity is not None else 0),
+                    "when",
+                )
             prio = rule.priority if rule.priority is not None else DEFAULT_PRIORITY
             compiled.append(
                 CompiledRule(

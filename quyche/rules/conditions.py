@@ -58,8 +58,7 @@ def normalise(cond: Any, negate: bool = False) -> Node:
         return normalise(cond.not_, not negate)
     if isinstance(cond, (AllOf, AnyOf)):
         parts = [normalise(c, negate) for c in (cond.all if isinstance(cond, AllOf) else cond.any)]
-        conj = isinstance(cond, AllOf) != negate
-        return {"all": parts} if conj else {"any": parts}
+        return _combine("all" if isinstance(cond, AllOf) != negate else "any", parts)
     if not isinstance(cond, Leaf):  # pragma: no cover - the model admits nothing else
         raise TypeError(f"not a condition: {cond!r}")
     f, op, v = cond.field, cond.op, cond.value
@@ -71,7 +70,8 @@ def normalise(cond: Any, negate: bool = False) -> Node:
         if positive:
             return {"any": [_leaf(f, "eq", x) for x in v]} if len(v) > 1 else _leaf(f, "eq", v[0])
         # not in: every comparison differs, or the field is absent
-        return {"any": [{"all": [_leaf(f, "ne", x) for x in v]}, _leaf(f, "not_exists")]}
+        differs = [_leaf(f, "ne", x) for x in v]
+        return {"any": [{"all": differs} if len(differs) > 1 else differs[0], _leaf(f, "not_exists")]}
     if op == "ne":  # a file's ``ne`` is "not equal", true when absent
         return normalise(Leaf(field=f, eq=v), not negate)
     if not negate:
@@ -79,12 +79,29 @@ def normalise(cond: Any, negate: bool = False) -> Node:
     return {"any": [_leaf(f, _NEGATE[op], v), _leaf(f, "not_exists")]}
 
 
+def _combine(kind: str, parts: list[Node]) -> Node:
+    """``{kind: parts}``, with nested nodes of the same kind spliced in (``all`` of ``all`` is one
+    ``all``): the same meaning, fewer composite nodes (durable-rules allows few, see ``composites``).
+    """
+    flat: list[Node] = []
+    for part in parts:
+        flat.extend(part[kind] if kind in part else [part])
+    return flat[0] if len(flat) == 1 else {kind: flat}
+
+
 def conjoin(*nodes: Node | None) -> Node | None:
     """All of the given nodes (``None`` means "always")."""
     parts = [n for n in nodes if n is not None]
     if not parts:
         return None
-    return parts[0] if len(parts) == 1 else {"all": parts}
+    return _combine("all", parts)
+
+
+def composites(node: Node | None) -> int:
+    """The number of ``all``/``any`` nodes in a normalised condition."""
+    if node is None or ("all" not in node and "any" not in node):
+        return 0
+    return 1 + sum(composites(n) for n in _children(node))
 
 
 def holds(node: Node | None, fact: Mapping[str, Any]) -> bool:

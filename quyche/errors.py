@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,3 +40,15 @@ class ScenarioFileError(RuleFileError):
 
 class EngineError(QuycheError):
     """The rule engine failed in a way that is not the caller's fault (reported, never swallowed)."""
+
+
+def did_you_mean(value: object, choices: Iterable[object]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice to a misspelt value, or an empty string.
+
+    A choice equal to the value but for case wins; long values are cut before comparing (difflib is
+    quadratic, and a hostile input may be megabytes long).
+    """
+    text = str(value)[:100]
+    names = [str(c) for c in choices]
+    close = [n for n in names if n == text.lower()] or difflib.get_close_matches(text, names, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

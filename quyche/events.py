@@ -7,7 +7,6 @@ rule loader can check conditions against them (a misspelt field is a load error,
 
 from __future__ import annotations
 
-import difflib
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,24 +28,8 @@ from quyche.chapters.chuong_2 import (
 from quyche.chapters.chuong_3 import MeetingConvened, ReportIssued
 from quyche.chapters.chuong_4 import InformationRequest
 from quyche.chapters.chuong_6 import AmendmentProposed, AnnualReview
-from quyche.errors import InvalidEvent
+from quyche.errors import InvalidEvent, did_you_mean
 from quyche.events_base import EventBase, short_repr
-
-EVENT_MODELS: tuple[type[EventBase], ...] = (
-    PropagandaActivity,
-    DraftConsultation,
-    VoterContact,
-    VoterPetition,
-    CitizenReception,
-    PetitionReceived,
-    PetitionResolved,
-    SupervisionPlanned,
-    MeetingConvened,
-    ReportIssued,
-    InformationRequest,
-    AnnualReview,
-    AmendmentProposed,
-)
 
 Event = Annotated[
     Union[  # noqa: UP007 - a runtime union of classes for the discriminator
@@ -66,6 +49,7 @@ Event = Annotated[
     ],
     Field(discriminator="type"),
 ]
+EVENT_MODELS: tuple[type[EventBase], ...] = get_args(get_args(Event)[0])
 
 
 def _type_of(model: type[EventBase]) -> str:
@@ -161,11 +145,7 @@ def _loc(raw: tuple[int | str, ...], event_type: str | None) -> list[int | str]:
 
 def _accepted(spec: FieldSpec, value: Any) -> str:
     accepted = ", ".join(repr(v) for v in spec.values)
-    close = [str(v) for v in spec.values if str(v) == str(value).lower()] or difflib.get_close_matches(
-        str(value)[:100], [str(v) for v in spec.values], n=1, cutoff=0.6
-    )
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"{short_repr(value)} is not accepted{hint}; accepted: {accepted}"
+    return f"{short_repr(value)} is not accepted{did_you_mean(value, spec.values)}; accepted: {accepted}"
 
 
 def _describe(err: Mapping[str, Any], loc: list[int | str], event_type: str | None) -> str:
@@ -175,16 +155,13 @@ def _describe(err: Mapping[str, Any], loc: list[int | str], event_type: str | No
     spec = FIELD_SPECS.get(event_type or "", {}).get(str(loc[0])) if len(loc) == 1 else None
     if kind == "union_tag_invalid":
         given = err.get("input", {}).get("type") if isinstance(err.get("input"), dict) else err.get("input")
-        close = difflib.get_close_matches(str(given)[:100], list(EVENT_TYPES), n=1, cutoff=0.6)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(given, EVENT_TYPES)
         msg = f"unknown event type {short_repr(given)}{hint}; accepted: " + ", ".join(sorted(EVENT_TYPES))
     elif kind == "union_tag_not_found":
         msg = "field required; accepted: " + ", ".join(sorted(EVENT_TYPES))
     elif kind == "extra_forbidden":
         known = sorted(FIELD_SPECS.get(event_type or "", {}))
-        close = difflib.get_close_matches(where, known, n=1, cutoff=0.6)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        msg = f"unknown field{hint}; fields of {event_type}: type, " + ", ".join(known)
+        msg = f"unknown field{did_you_mean(where, known)}; fields of {event_type}: type, " + ", ".join(known)
     elif kind == "missing":
         msg = "field required"
     elif spec is not None and spec.kind == "enum" and kind in ("literal_error", "union_tag_invalid"):

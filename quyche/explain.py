@@ -22,8 +22,8 @@ from quyche.events import FIELD_SPECS, parse_event
 from quyche.events_base import EventBase
 from quyche.labels import LABELS, PROVENANCE_LABELS, label
 from quyche.rules import conditions as C
+from quyche.rules.bodies import roman
 from quyche.rules.compile import event_fact
-from quyche.rules.decide import roman
 
 if TYPE_CHECKING:
     from quyche.regulation import Regulation

@@ -19,7 +19,6 @@ report that both ``quyche check`` and the pytest plugin print.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,10 +30,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from quyche.chapters.chuong_1 import OFFICES, RECIPIENTS, OfficeId, OtherRecipientId, PartyId
 from quyche.chapters.chuong_4 import MODES, ModeId
 from quyche.decision import Decision
-from quyche.errors import InvalidEvent, QuycheError, ScenarioFileError
+from quyche.errors import InvalidEvent, QuycheError, ScenarioFileError, did_you_mean
 from quyche.events import parse_event
 from quyche.events_base import IsoDate
 from quyche.rules import yamlsafe
+from quyche.rules.loader import data_path
 
 if TYPE_CHECKING:
     from quyche.regulation import Regulation
@@ -149,28 +149,6 @@ def _allowed_keys(path: list[int | str]) -> list[str]:
     return list(current.model_fields)
 
 
-def _suggest(value: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _data_path(data: Any, loc: tuple[Any, ...]) -> list[int | str]:
-    """The part of a pydantic ``loc`` that walks the data; a missing or unknown key is still named."""
-    out: list[int | str] = []
-    node = data
-    for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            out.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-            out.append(part)
-        elif isinstance(node, dict) and isinstance(part, str) and "[" not in part and "-" not in part:
-            out.append(part)
-            node = None
-    return out
-
-
 def _identifier_kind(key: str) -> tuple[str, tuple[str, ...]]:
     if key in ("advising", "advising_includes"):
         return "office", OFFICES
@@ -183,13 +161,13 @@ def _validation_error(exc: ValidationError, doc: yamlsafe.Document) -> ScenarioF
     """The first pydantic error as one ScenarioFileError: file, line, key, and what to write instead."""
     errors, seen = [], set()
     for e in exc.errors(include_url=False):  # a union of identifiers reports once per member: keep one
-        loc = tuple(_data_path(doc.data, tuple(e["loc"])))
+        loc = tuple(data_path(doc.data, tuple(e["loc"])))
         if loc not in seen:
             seen.add(loc)
             errors.append(e)
     # a misspelt key also makes the intended one "missing": name the misspelling first
     err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    path = _data_path(doc.data, tuple(err["loc"]))
+    path = data_path(doc.data, tuple(err["loc"]))
     where = ".".join(str(p) for p in path) or "(file)"
     kind = err["type"]
     given = err.get("input")
@@ -198,7 +176,7 @@ def _validation_error(exc: ValidationError, doc: yamlsafe.Document) -> ScenarioF
     key = str(path[-2]) if isinstance(last, int) and len(path) > 1 else str(last)
     if kind == "extra_forbidden":
         allowed = _allowed_keys(path)
-        msg = f"unknown key {str(last)!r}{_suggest(str(last), allowed)}; allowed: {', '.join(allowed)}"
+        msg = f"unknown key {str(last)!r}{did_you_mean(str(last), allowed)}; allowed: {', '.join(allowed)}"
     elif kind == "missing":
         msg = "required key is missing"
     elif kind == "literal_error" and key == "format":
@@ -206,10 +184,11 @@ def _validation_error(exc: ValidationError, doc: yamlsafe.Document) -> ScenarioF
     elif kind == "literal_error" and key == "error":
         msg = f"{given!r} is not accepted; the only value is 'invalid_event'"
     elif kind == "literal_error" and key == "deadline_unit":
-        msg = f"{given!r} is not accepted{_suggest(str(given), ['days', 'working_days'])}; accepted: days, working_days"
+        units = ["days", "working_days"]
+        msg = f"{given!r} is not accepted{did_you_mean(given, units)}; accepted: days, working_days"
     elif kind == "literal_error" and isinstance(given, str):
         what, choices = _identifier_kind(key)
-        msg = f"unknown {what} {given!r}{_suggest(given, choices)}; accepted: {', '.join(choices)}"
+        msg = f"unknown {what} {given!r}{did_you_mean(given, choices)}; accepted: {', '.join(choices)}"
     elif key == "cites" and kind in ("less_than_equal", "greater_than_equal"):
         msg = f"there is no article {given!r}: the articles are numbered 1 to 23"
     elif kind == "list_type":
@@ -277,12 +256,14 @@ def _check_codes(doc: yamlsafe.Document, i: int, expect: Expect, vocab: Vocabula
         for j, code in enumerate(getattr(expect, key) or []):
             if code not in vocab.warnings:
                 known = sorted(vocab.warnings)
-                raise fail([key, j], f"unknown warning code {code!r}{_suggest(code, known)}; known: {', '.join(known)}")
+                raise fail(
+                    [key, j], f"unknown warning code {code!r}{did_you_mean(code, known)}; known: {', '.join(known)}"
+                )
     for j, pattern in enumerate(expect.duties_includes or []):
         if pattern.duty is not None and pattern.duty not in vocab.duties:
             raise fail(
                 ["duties_includes", j, "duty"],
-                f"no rule gives the duty {pattern.duty!r}{_suggest(pattern.duty, vocab.duties)}",
+                f"no rule gives the duty {pattern.duty!r}{did_you_mean(pattern.duty, vocab.duties)}",
             )
 
 

@@ -27,7 +27,7 @@ from quyche.chapters.chuong_1 import OFFICES, PARTIES, RECIPIENTS
 from quyche.decision import Decision
 from quyche.events import EVENT_TYPES
 from quyche.regulation import Regulation, bundled_rules_dir
-from quyche.rules.decide import resolve
+from quyche.rules.bodies import resolve
 from quyche.testing import dates, events, parties
 
 RULES_DIR = Path(os.environ.get("QUYCHE_RULES_DIR") or bundled_rules_dir())

@@ -1,12 +1,13 @@
-"""Decision assembly with every per-rule part prepared once, at load time.
+"""Assemble a Decision from the rules that fired (shared by both engines, so they cannot diverge).
 
-:func:`quyche.rules.decide.decide` is the readable reference: it resolves body expressions, builds
-citations, warnings and condition descriptions, and validates each pydantic model, on every call.
-:class:`Assembler` gives the same Decision — equal, and byte-identical in JSON (``tests/test_batch.py``
-checks it against ``decide`` on every event type, both engines) — with that work moved to load time:
+The lead is named by the first fired rule (in firing order) that names one; coordinating bodies never
+include the lead, and recipients for information never include the lead or a coordinating body
+(contract.md §4). A decision with no lead always carries a warning that says why.
+
+Every per-rule part is prepared once, at load time, by :class:`Assembler`:
 
 * body expressions that name a fixed body (``ubnd``, ``all_parties``) are resolved once; ``event.X``
-  and ``lead`` become small closures; anything else calls :func:`~quyche.rules.decide.resolve`;
+  and ``lead`` become small closures; anything else calls :func:`~quyche.rules.bodies.resolve`;
 * each rule's citations (its own, ``cites``, its duties') and warnings are built once: they are frozen
   models, shared by the decisions that use them;
 * each condition's description is compiled (:func:`~quyche.rules.conditions.compile_describe`), and
@@ -15,7 +16,8 @@ checks it against ``decide`` on every event type, both engines) — with that wo
 * due dates come from a bounded memo of the pure function ``calendar.due_date``;
 * the models built per event (Decision, Responsibility, Deadline, TraceEntry) are created from values
   that are already valid, without re-validating them (:func:`_trusted`) — the same fields, values and
-  ``model_fields_set`` as the validating constructor.
+  ``model_fields_set`` as the validating constructor (``tests/test_batch.py`` checks the JSON against
+  a validating round trip).
 
 An Assembler holds only immutable data after construction: it is safe from several threads.
 """
@@ -35,8 +37,8 @@ from quyche.chapters.chuong_1 import PARTIES, RECIPIENTS
 from quyche.decision import Citation, Deadline, Decision, DecisionWarning, Responsibility, TraceEntry
 from quyche.events_base import EventBase
 from quyche.rules import conditions as C
+from quyche.rules.bodies import citation, resolve
 from quyche.rules.compile import CompiledRegulation, CompiledRule
-from quyche.rules.decide import citation, resolve
 from quyche.rules.model import DeadlineSpec
 
 M = TypeVar("M", bound=BaseModel)
@@ -79,7 +81,7 @@ _trace = _trusted(TraceEntry)
 
 
 def compile_body(expr: str) -> Body:
-    """A body expression as a closure (same result as :func:`~quyche.rules.decide.resolve`)."""
+    """A body expression as a closure (same result as :func:`~quyche.rules.bodies.resolve`)."""
     if expr in _RECIPIENTS:
         fixed: tuple[str, ...] = (expr,)
         return lambda event, lead: fixed
@@ -353,7 +355,7 @@ def _code(w: DecisionWarning) -> str:
 
 
 def _deadline_for(spec: DeadlineSpec, event: EventBase, reference: date | None) -> Deadline:
-    """Same as :func:`quyche.rules.decide.deadline`, without re-validating the result."""
+    """The deadline of a duty for this event, with its due date when the anchor date is known."""
     if spec.anchor == "reference_date":
         anchor = reference
     else:

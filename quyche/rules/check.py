@@ -6,7 +6,6 @@ value, and a "did you mean …?" suggestion where a name is close to a known one
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from typing import Any
 
 from quyche.chapters import chuong_2
 from quyche.chapters.chuong_1 import PARTIES, RECIPIENTS
+from quyche.errors import did_you_mean
 from quyche.events import EVENT_TYPES, FIELD_SPECS, FieldSpec
 from quyche.rules import conditions as C
 from quyche.rules.loader import Loaded, RuleSource
@@ -29,11 +29,6 @@ _BODY = re.compile(r"^(?:office_of\((?P<inner>[a-z0-9_.]+)\)|(?P<plain>[a-z0-9_.
 _MAX_COMBINATIONS = 200_000
 #: Dates a deadline may count from that no event carries (the due date is then unknown).
 EXTERNAL_ANCHORS = frozenset(chuong_2.EXTERNAL_ANCHORS)
-
-
-def _suggest(name: str, known: Any) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def check_outline(src: RuleSource) -> None:
@@ -103,7 +98,7 @@ def _check_value(spec: FieldSpec, op: str, value: Any) -> str | None:
         if spec.kind == "enum":
             if v not in spec.values or isinstance(v, bool) != any(isinstance(x, bool) for x in spec.values):
                 return f"{v!r} is not a value of {spec.name}; accepted: {', '.join(map(str, spec.values))}" + (
-                    _suggest(str(v), map(str, spec.values))
+                    did_you_mean(str(v), map(str, spec.values))
                 )
         elif spec.kind == "int" and (not isinstance(v, int) or isinstance(v, bool)):
             return f"{spec.name} is a whole number, got {v!r}"
@@ -143,12 +138,12 @@ def _check_body(
         for t in types:
             spec = FIELD_SPECS[t].get(name)
             if spec is None:
-                raise loaded.error(f"event type {t} has no field {name!r}" + _suggest(name, FIELD_SPECS[t]), *loc)
+                raise loaded.error(f"event type {t} has no field {name!r}" + did_you_mean(name, FIELD_SPECS[t]), *loc)
             if not spec.may_be_party:
                 raise loaded.error(f"field {name!r} of {t} never names a party", *loc)
         return
     if inner not in RECIPIENTS:
-        raise loaded.error(f"unknown body {inner!r}" + _suggest(inner, RECIPIENTS), *loc)
+        raise loaded.error(f"unknown body {inner!r}" + did_you_mean(inner, RECIPIENTS), *loc)
     if m.group("inner") and inner not in PARTIES:
         raise loaded.error(f"office_of() takes a party, and {inner!r} is not one", *loc)
 
@@ -167,7 +162,7 @@ def check_article(loaded: Loaded, seen_ids: dict[str, str]) -> None:
         for j, t in enumerate(rule.event_types):
             if t != ANY_EVENT and t not in EVENT_TYPES:
                 loc = (*base, "event") if isinstance(rule.event, str) else (*base, "event", j)
-                raise loaded.error(f"unknown event type {t!r}" + _suggest(t, EVENT_TYPES), *loc)
+                raise loaded.error(f"unknown event type {t!r}" + did_you_mean(t, EVENT_TYPES), *loc)
         types = rule_event_types(rule)
         if rule.when is not None:
             for leaf, loc in _walk(rule.when, (*base, "when")):
@@ -176,7 +171,9 @@ def check_article(loaded: Loaded, seen_ids: dict[str, str]) -> None:
                     if spec is None:
                         known = [*FIELD_SPECS[t], "reference_date"]
                         raise loaded.error(
-                            f"event type {t} has no field {leaf.field!r}" + _suggest(leaf.field, known), *loc, "field"
+                            f"event type {t} has no field {leaf.field!r}" + did_you_mean(leaf.field, known),
+                            *loc,
+                            "field",
                         )
                     problem = _check_value(spec, leaf.op, leaf.value)
                     if problem:
@@ -197,7 +194,7 @@ def check_article(loaded: Loaded, seen_ids: dict[str, str]) -> None:
                     if spec is None or spec.kind != "date":
                         raise loaded.error(
                             f"deadline anchor {anchor!r} is not a date field of {t}"
-                            + _suggest(anchor, [k for k, s in FIELD_SPECS[t].items() if s.kind == "date"]),
+                            + did_you_mean(anchor, [k for k, s in FIELD_SPECS[t].items() if s.kind == "date"]),
                             *base,
                             "responsibilities",
                             j,

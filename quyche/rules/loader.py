@@ -7,7 +7,6 @@ result does not depend on the order the file system lists them in.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from quyche.errors import RuleFileError
+from quyche.errors import RuleFileError, did_you_mean
 from quyche.rules import yamlsafe
 from quyche.rules.model import ArticleFile, ChapterFile
 
@@ -82,14 +81,13 @@ def format_validation_error(
     # A misspelt key shows up twice: as an unknown key and as a missing one. Name the misspelling.
     err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = tuple(err["loc"])
-    path = [p for p in _data_path(doc.data, loc)]
+    path = [p for p in data_path(doc.data, loc)]
     field = ".".join(str(p) for p in path) or "(file)"
     msg = str(err["msg"])
     if err["type"] == "extra_forbidden":
         key = str(path[-1]) if path else "?"
         allowed = _allowed_keys(root, tuple(path))
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        msg = f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+        msg = f"unknown key {key!r}{did_you_mean(key, allowed)}"
         msg += "; allowed: " + ", ".join(sorted(allowed))
     elif err["type"] == "missing":
         msg = "required key is missing"
@@ -101,7 +99,16 @@ def format_validation_error(
     return cls(doc.path, doc.line_of(path), f"{field}: {msg}", field)
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> list[int | str]:
+#: Steps of a pydantic ``loc`` that name a part of the schema, not a key of the data: union tags
+#: (``leaf``, ``all`` …), member types (``str``, ``literal['a']``, ``list[...]``) and validators.
+_SCHEMA_STEPS = frozenset({"leaf", "all", "any", "not", "str", "int", "bool", "date", "float"})
+
+
+def _is_schema_step(part: str) -> bool:
+    return part in _SCHEMA_STEPS or "[" in part or part.startswith(("function-", "lax-", "strict-", "json-"))
+
+
+def data_path(data: Any, loc: tuple[Any, ...]) -> list[int | str]:
     """The part of a pydantic ``loc`` that walks the data (drops union tags and validator names)."""
     out: list[int | str] = []
     node = data
@@ -112,23 +119,7 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> list[int | str]:
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
             out.append(part)
-        elif (
-            isinstance(node, dict)
-            and isinstance(part, str)
-            and part
-            not in (
-                "leaf",
-                "all",
-                "any",
-                "not",
-                "str",
-                "int",
-                "bool",
-                "date",
-                "list[...]",
-            )
-            and not part.startswith(("function-", "lax-", "strict-", "json-", "union[", "literal["))
-        ):
+        elif isinstance(node, dict) and isinstance(part, str) and not _is_schema_step(part):
             out.append(part)  # a key that is missing or unknown: still name it
             node = None
     return out

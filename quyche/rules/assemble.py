@@ -14,6 +14,12 @@ Every per-rule part is prepared once, at load time, by :class:`Assembler`:
   the trace entry itself is built once when the description cannot depend on the event;
 * a duty's Responsibility is built once per possible party when it does not depend on a date;
 * due dates come from a bounded memo of the pure function ``calendar.due_date``;
+* everything of a decision but its dates, id and fact-dependent reasons depends only on the rules that
+  fired and on the event fields the body expressions read (``event.X``): that part (a ``_Skeleton``:
+  lead, lists, citations, warnings, which duties for which bodies) is memoised by them, bounded, and
+  each decision gets its own copies of the lists;
+* a reason that depends on the fact (which ``any`` branch held) is memoised by the values of the fields
+  its condition reads;
 * the models built per event (Decision, Responsibility, Deadline, TraceEntry) are created from values
   that are already valid, without re-validating them (:func:`_trusted`) — the same fields, values and
   ``model_fields_set`` as the validating constructor (``tests/test_batch.py`` checks the JSON against
@@ -24,28 +30,31 @@ An Assembler holds only immutable data after construction: it is safe from sever
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from quyche import calendar
-from quyche.chapters.chuong_1 import PARTIES, RECIPIENTS
+from quyche.chapters.chuong_1 import OFFICE_OF, PARTIES, RECIPIENTS
 from quyche.decision import Citation, Deadline, Decision, DecisionWarning, Responsibility, TraceEntry
 from quyche.events_base import EventBase
 from quyche.rules import conditions as C
 from quyche.rules.bodies import citation, resolve
 from quyche.rules.compile import CompiledRegulation, CompiledRule
-from quyche.rules.model import DeadlineSpec
+from quyche.rules.model import DeadlineSpec, Rule
 
 M = TypeVar("M", bound=BaseModel)
 #: A compiled body expression: ``(event, lead) -> bodies`` (the result is only read, never kept).
 Body = Callable[[EventBase, "str | None"], Sequence[str]]
 
 _RECIPIENTS = frozenset(RECIPIENTS)
+_EVENT_FIELD = re.compile(r"event\.([a-z_][a-z0-9_]*)")
 #: ``calendar.due_date`` is a pure function of its arguments (the holidays are fixed once imported):
 #: a bounded, thread-safe memo of it (errors are not stored, so a bad date raises every time).
 _due_date = lru_cache(maxsize=4096)(calendar.due_date)
@@ -98,6 +107,11 @@ def compile_body(expr: str) -> Body:
             return (value,) if isinstance(value, str) and value in _RECIPIENTS else _NO_BODIES
 
         return field
+    if expr == "other_parties":
+        return lambda event, lead: tuple(p for p in PARTIES if p != lead)
+    if expr.startswith("office_of(") and expr.endswith(")"):
+        inner = compile_body(expr[len("office_of(") : -1])
+        return lambda event, lead: tuple(OFFICE_OF[p] for p in inner(event, lead) if p in OFFICE_OF)
     return lambda event, lead: resolve(expr, event, lead)
 
 
@@ -150,8 +164,23 @@ class _RulePlan:
     citations: tuple[tuple[tuple[int, int, int, str], Citation], ...]
     duties: tuple[_Duty, ...]
     warnings: tuple[DecisionWarning, ...]
-    describe: C.Describer
     trace: dict[str, TraceEntry]  # by event type, when the reason does not depend on the fact
+    trace_fields: tuple[str, ...]  # otherwise: the fact's fields the reason depends on …
+    trace_entry: Callable[[str, tuple[Any, ...]], TraceEntry]  # … and a memo of the entry by their values
+
+
+def _trace_memo(r: CompiledRule, describe: C.Describer) -> Callable[[str, tuple[Any, ...]], TraceEntry]:
+    """The trace entry of a rule whose reason depends on the fact, memoised by the values of the fields
+    its condition reads (a pure function of them; bounded; thread-safe).
+    """
+    fields = tuple(sorted(C.fields_of(r.when)))
+
+    @lru_cache(maxsize=1024)
+    def entry(event_type: str, values: tuple[Any, ...]) -> TraceEntry:
+        fact = {f: v for f, v in zip(fields, values, strict=True) if v is not C.MISSING}
+        return _trace(rule=r.id, article=r.article, reason=f"{event_type} event; {describe(fact)}")
+
+    return entry
 
 
 def _fact_dependent(node: C.Node | None) -> bool:
@@ -191,6 +220,13 @@ class Assembler:
 
     def __init__(self, reg: CompiledRegulation) -> None:
         self._plans: dict[str, _RulePlan] = {r.id: self._plan(reg, r) for r in reg.rules}
+        # the event fields each type's body expressions read (``event.X``): with the fired rules, they
+        # decide everything but the dates, so the rest of a decision is memoised by them (bounded)
+        self._body_fields: dict[str, tuple[str, ...]] = {
+            t: tuple(sorted({m for r in rules for m in _EVENT_FIELD.findall(" ".join(_bodies_of(r.rule)))}))
+            for t, rules in reg.by_type.items()
+        }
+        self._skeleton = lru_cache(maxsize=8192)(self._build_skeleton)
 
     @staticmethod
     def _plan(reg: CompiledRegulation, r: CompiledRule) -> _RulePlan:
@@ -259,7 +295,8 @@ class Assembler:
             citations=tuple(cites.items()),
             duties=tuple(duties),
             warnings=tuple(warnings.values()),
-            describe=C.compile_describe(r.when),
+            trace_fields=tuple(sorted(C.fields_of(r.when))),
+            trace_entry=_trace_memo(r, C.compile_describe(r.when)),
             trace=(
                 {}
                 if _fact_dependent(r.when)
@@ -274,25 +311,62 @@ class Assembler:
         self, event: EventBase, fired_ids: Sequence[str], fact: dict[str, Any], reference: date | None
     ) -> Decision:
         """The Decision for ``event`` given the ids of the rules that fired, in firing order."""
-        plans = [self._plans[i] for i in fired_ids]
         event_type = str(event.type)  # type: ignore[attr-defined]
+        named = tuple([getattr(event, f, None) for f in self._body_fields[event_type]])
+        sk = self._skeleton(event_type, tuple(fired_ids), named)
+        responsibilities: list[Responsibility] = []
+        deadlines: dict[int, Deadline] = {}
+        for i, d, party in sk.duties:
+            if d.deadline is None:
+                responsibilities.append(d.prebuilt[party])
+                continue
+            dl = deadlines.get(i)
+            if dl is None:
+                dl = deadlines[i] = _deadline_for(d.deadline, event, reference)
+            responsibilities.append(d.prebuilt[party] if dl.due is None else d.responsibility(party, dl))
+        trace = [
+            entry
+            if entry is not None
+            else plan.trace_entry(event_type, tuple([fact.get(f, C.MISSING) for f in plan.trace_fields]))
+            for plan, entry in sk.trace
+        ]
+        return _decision(
+            event_type=event_type,
+            event_id=event.id,
+            reference_date=reference,
+            lead=sk.lead,
+            coordinating=list(sk.coordinating),
+            notified=list(sk.notified),
+            advising=list(sk.advising),
+            modes=list(sk.modes),
+            responsibilities=responsibilities,
+            citations=list(sk.citations),
+            warnings=list(sk.warnings),
+            trace=trace,
+        )
+
+    def _build_skeleton(self, event_type: str, fired_ids: tuple[str, ...], named: tuple[Any, ...]) -> _Skeleton:
+        """Everything of a decision that depends only on the rules that fired and on the event fields
+        that body expressions read (``event.X``): the same for every event with those.
+        """
+        event: Any = SimpleNamespace(type=event_type, **dict(zip(self._body_fields[event_type], named, strict=True)))
+        plans = [self._plans[i] for i in fired_ids]
         lead: str | None = None
         for p in plans:
             if p.lead is not None:
-                named = p.lead(event, None)
-                if named:
-                    lead = named[0]
+                bodies = p.lead(event, None)
+                if bodies:
+                    lead = bodies[0]
                     break
         coordinating: set[str] = set()
         notified: set[str] = set()
         advising: set[str] = set()
         modes: set[str] = set()
-        responsibilities: list[Responsibility] = []
+        duties: list[tuple[int, _Duty, str]] = []
         seen_duties: set[tuple[str, str, int]] = set()
         citations: dict[tuple[int, int, int, str], Citation] = {}
         warnings: dict[str, DecisionWarning] = {}
-        trace: list[TraceEntry] = []
-        prefix = f"{event_type} event; "
+        trace: list[tuple[_RulePlan, TraceEntry | None]] = []
         for p in plans:
             coordinating.update(p.coordinating)
             for body in p.coordinating_dyn:
@@ -307,24 +381,14 @@ class Assembler:
             for key, cit in p.citations:
                 citations.setdefault(key, cit)
             for d in p.duties:
-                dl: Deadline | None = None
                 for party in d.party(event, lead):
                     key3 = (party, d.duty, d.article)
-                    if key3 in seen_duties:
-                        continue
-                    seen_duties.add(key3)
-                    if d.deadline is not None and dl is None:
-                        dl = _deadline_for(d.deadline, event, reference)
-                    if (dl is None or dl.due is None) and party in d.prebuilt:
-                        responsibilities.append(d.prebuilt[party])
-                    else:
-                        responsibilities.append(d.responsibility(party, dl))
+                    if key3 not in seen_duties:
+                        seen_duties.add(key3)
+                        duties.append((id(d), d, party))
             for w in p.warnings:
                 warnings.setdefault(w.code, w)
-            entry = p.trace.get(event_type)
-            if entry is None:
-                entry = _trace(rule=p.id, article=p.article, reason=prefix + p.describe(fact))
-            trace.append(entry)
+            trace.append((p, p.trace.get(event_type)))
         if not plans:
             warnings["no_rule_applies"] = _NO_RULE
         elif lead is None and not warnings:
@@ -334,20 +398,38 @@ class Assembler:
         out_notified = notified - coordinating
         if lead:
             out_notified.discard(lead)
-        return _decision(
-            event_type=event_type,
-            event_id=event.id,
-            reference_date=reference,
+        return _Skeleton(
             lead=lead,
-            coordinating=sorted(coordinating),
-            notified=sorted(out_notified),
-            advising=sorted(advising),
-            modes=sorted(modes),
-            responsibilities=responsibilities,
-            citations=[citations[k] for k in sorted(citations)],
-            warnings=sorted(warnings.values(), key=_code),
-            trace=trace,
+            coordinating=tuple(sorted(coordinating)),
+            notified=tuple(sorted(out_notified)),
+            advising=tuple(sorted(advising)),
+            modes=tuple(sorted(modes)),
+            citations=tuple(citations[k] for k in sorted(citations)),
+            warnings=tuple(sorted(warnings.values(), key=_code)),
+            duties=tuple(duties),
+            trace=tuple(trace),
         )
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    """The part of a decision shared by every event with the same fired rules and named bodies."""
+
+    lead: str | None
+    coordinating: tuple[str, ...]
+    notified: tuple[str, ...]
+    advising: tuple[str, ...]
+    modes: tuple[str, ...]
+    citations: tuple[Citation, ...]
+    warnings: tuple[DecisionWarning, ...]
+    duties: tuple[tuple[int, _Duty, str], ...]  # (the duty's identity, the duty, the party), in order
+    trace: tuple[tuple[_RulePlan, TraceEntry | None], ...]  # None: the reason depends on the fact
+
+
+def _bodies_of(rule: Rule) -> list[str]:
+    """Every body expression a rule uses."""
+    out = [*rule.coordinating, *rule.notified, *rule.advising, *(r.party for r in rule.responsibilities)]
+    return [rule.lead, *out] if rule.lead is not None else out
 
 
 def _code(w: DecisionWarning) -> str:

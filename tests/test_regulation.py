@@ -139,3 +139,16 @@ def test_closed_durable_regulation_refuses_politely() -> None:
     reg.close()  # idempotent
     with pytest.raises(quyche.QuycheError):
         reg.evaluate({"type": "annual_review", "year": 2024})
+
+
+def test_dropped_durable_regulation_releases_its_rulesets() -> None:
+    """durable-rules keeps rulesets in a process-wide C table: a Regulation that is simply dropped must
+    still release them (a service that reloads its rules must not run out of handles)."""
+    import gc
+
+    reg = quyche.load(engine="durable")
+    release = reg._engine._release  # type: ignore[union-attr]
+    assert release.alive
+    del reg
+    gc.collect()
+    assert not release.alive

@@ -31,6 +31,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import weakref
 from typing import Any
 
 from quyche.errors import EngineError
@@ -133,6 +134,8 @@ class DurableEngine:
             except Exception as exc:  # noqa: BLE001
                 raise EngineError(f"durable-rules refused the rules: {exc}") from exc
         self._closed = False
+        # the callbacks hold no reference to self, so the engine can be collected; then release
+        self._release = weakref.finalize(self, _release_rulesets, self._host, [False])
 
     @staticmethod
     def _guarded(when: dict[str, Any] | None) -> dict[str, Any]:
@@ -206,13 +209,22 @@ class DurableEngine:
         return [self._ordered(f) for f in out]
 
     def close(self) -> None:
-        """Delete this engine's rulesets from durable's process-wide table."""
+        """Delete this engine's rulesets from durable's process-wide table (also done when the engine
+        is garbage-collected, so a Regulation that is simply dropped does not leak C handles).
+        """
         with _LOCK:
-            if getattr(self, "_closed", True):
-                return
             self._closed = True
-            for rs in getattr(self._host, "_ruleset_list", []):
-                try:
-                    durable_rules_engine.delete_ruleset(rs._handle)
-                except Exception:  # noqa: BLE001, S110 - best effort on release
-                    pass
+        self._release()
+
+
+def _release_rulesets(host: Any, released: list[bool]) -> None:
+    """Delete a host's rulesets from the C engine, once."""
+    with _LOCK:
+        if released[0]:
+            return
+        released[0] = True
+        for rs in getattr(host, "_ruleset_list", []):
+            try:
+                durable_rules_engine.delete_ruleset(rs._handle)
+            except Exception:  # noqa: BLE001, S110 - best effort on release
+                pass

@@ -170,10 +170,14 @@ class Regulation:
             if ready:
                 try:
                     fired = self._engine.fire_many([(p.type, fact) for p, _, fact in ready])  # type: ignore[attr-defined]
-                    decisions = [assemble(p, ids, fact, ref) for (p, ref, fact), ids in zip(ready, fired, strict=True)]
                 except Exception as exc:  # noqa: BLE001
                     raise _public_error(exc) from (None if isinstance(exc, QuycheError) else exc)
-                yield from decisions
+                for (p, ref, fact), ids in zip(ready, fired, strict=True):
+                    try:  # one at a time: a decision the caller has consumed can be freed at once
+                        decision = assemble(p, ids, fact, ref)
+                    except Exception as exc:  # noqa: BLE001
+                        raise _public_error(exc) from (None if isinstance(exc, QuycheError) else exc)
+                    yield decision
             if failure is not None:
                 raise _public_error(failure) from (
                     None if isinstance(failure, (QuycheError, RecursionError)) else failure

@@ -27,13 +27,11 @@ import gc
 import json
 import os
 import platform
-import random
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 import quyche  # noqa: E402
 from quyche.chapters.chuong_1 import OFFICE_OF, PARTIES, RECIPIENTS  # noqa: E402
-from quyche.events import FIELD_SPECS  # noqa: E402
 from quyche.rules.compile import event_fact  # noqa: E402
+from quyche.testing import event_mix  # noqa: E402
 
 TARGETS = {
     "load_ms": 100.0,
@@ -59,36 +57,7 @@ TARGETS = {
 
 def make_events(n: int, seed: int = 20240601) -> list[dict[str, Any]]:
     """A deterministic, realistic mix of all event types (valid events only)."""
-    rng = random.Random(seed)
-    types = sorted(FIELD_SPECS)
-    first = date(2020, 1, 1)
-    out: list[dict[str, Any]] = []
-    for i in range(n):
-        etype = types[i % len(types)] if i < len(types) else rng.choice(types)
-        ev: dict[str, Any] = {"type": etype}
-        for name, spec in FIELD_SPECS[etype].items():
-            if name in ("id", "date"):
-                continue
-            if not spec.required and rng.random() < 0.5:
-                continue
-            if spec.kind == "enum":
-                ev[name] = rng.choice(spec.values)
-            elif spec.kind == "bool":
-                ev[name] = rng.random() < 0.5
-            elif spec.kind == "int":
-                ev[name] = rng.randint(2019, 2027)
-            elif spec.kind == "date":
-                ev[name] = (first + timedelta(days=rng.randrange(8 * 365))).isoformat()
-            elif spec.kind == "list":
-                ev[name] = sorted(rng.sample(range(1, 24), rng.randint(1, 4)))
-            elif spec.kind == "str":
-                ev[name] = f"s-{i}"
-        if rng.random() < 0.7:
-            ev["date"] = (first + timedelta(days=rng.randrange(8 * 365))).isoformat()
-        if rng.random() < 0.2:
-            ev["id"] = f"EV-{i:07d}"
-        out.append(ev)
-    return out
+    return event_mix(n, seed)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,41 +14,12 @@ from click.testing import CliRunner
 import quyche
 from quyche import batch as batch_mod
 from quyche.cli import main
-from quyche.events import FIELD_SPECS, parse_event
+from quyche.events import parse_event
 from quyche.regulation import BATCH
 from quyche.rules import conditions as C
+from quyche.testing import event_mix
 
-
-def mix(n: int, seed: int = 7) -> list[dict[str, Any]]:
-    """Every event type, every field drawn from its type; dated and undated, with and without ids."""
-    rng = random.Random(seed)
-    types = sorted(FIELD_SPECS)
-    out = []
-    for i in range(n):
-        etype = types[i % len(types)]
-        ev: dict[str, Any] = {"type": etype}
-        for name, spec in FIELD_SPECS[etype].items():
-            if name in ("id", "date") or (not spec.required and rng.random() < 0.5):
-                continue
-            if spec.kind == "enum":
-                ev[name] = rng.choice(spec.values)
-            elif spec.kind == "bool":
-                ev[name] = rng.random() < 0.5
-            elif spec.kind == "int":
-                ev[name] = rng.randint(2019, 2027)
-            elif spec.kind == "date":
-                ev[name] = (date(2020, 1, 1) + timedelta(days=rng.randrange(2900))).isoformat()
-            elif spec.kind == "list":
-                ev[name] = sorted(rng.sample(range(1, 24), rng.randint(1, 3)))
-        if rng.random() < 0.7:
-            ev["date"] = (date(2020, 1, 1) + timedelta(days=rng.randrange(2900))).isoformat()
-        if rng.random() < 0.3:
-            ev["id"] = f"EV-{i}"
-        out.append(ev)
-    return out
-
-
-EVENTS = mix(700)
+EVENTS = event_mix(700, seed=7)
 
 
 @pytest.fixture(scope="module", params=["durable", "python"])

@@ -44,5 +44,5 @@ class EventBase(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    id: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    id: str | None = None
     date: IsoDate | None = None

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
-
-from pydantic import Field
+from typing import Literal
 
 from quyche.chapters.chuong_1 import PartyId
 from quyche.events_base import ArticleNo, EventBase
@@ -14,7 +12,7 @@ class AnnualReview(EventBase):
     """The yearly meeting or conference that evaluates the regulation (Điều 19)."""
 
     type: Literal["annual_review"]
-    year: Annotated[int, Field(ge=1, le=9999)]
+    year: int
 
 
 class AmendmentProposed(EventBase):
@@ -22,4 +20,4 @@ class AmendmentProposed(EventBase):
 
     type: Literal["amendment_proposed"]
     proposed_by: PartyId
-    articles: Annotated[list[ArticleNo], Field(max_length=23)] | None = None
+    articles: list[ArticleNo] | None = None

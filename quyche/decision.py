@@ -60,11 +60,16 @@ class DecisionWarning(_Frozen):
 
 
 class TraceEntry(_Frozen):
-    """A rule that fired, in firing order, with the conditions that held."""
+    """A rule that applied, in firing order: why (``reason``, in English words), and which of its tests held
+    (``held``: their numbers in the rule's condition, in document order, the table row's keys after them), and
+    for a rule with a table, the number of the row that matched (``row``, 1-based).
+    """
 
     rule: str
     article: int
     reason: str
+    held: list[int] = []
+    row: int | None = None
 
 
 class Decision(_Frozen):

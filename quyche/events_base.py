@@ -46,3 +46,13 @@ class EventBase(BaseModel):
 
     id: str | None = None
     date: IsoDate | None = None
+
+
+#: Fields every event shares, in words (for conditions and explanations): (Vietnamese, English).
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "type": ("loại sự kiện", "the event type"),
+    "id": ("mã hồ sơ", "the event id"),
+    "date": ("ngày tiếp nhận hoặc diễn ra", "the event's date"),
+    "reference_date": ("ngày làm căn cứ", "the reference date"),
+}
+

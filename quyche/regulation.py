@@ -16,9 +16,11 @@ from quyche.events import parse_event
 from quyche.events_base import EventBase, _iso_date
 from quyche.rules import durable_adapter
 from quyche.rules.assemble import Assembler
-from quyche.rules.compile import CompiledRegulation, compile_rules, event_fact
-from quyche.rules.loader import read_rules
+from quyche.rules.check import check
+from quyche.rules.compile import Plan, compile_rules
 from quyche.rules.pyeval import PythonEngine
+from quyche.rules.read import read_rules
+from quyche.rules.runtime import Runtime, event_fact
 
 EngineName = Literal["durable", "python", "auto"]
 #: How many events ``evaluate_many`` validates and matches together (it reads that many ahead).
@@ -76,7 +78,7 @@ class Regulation:
     A Regulation holds no mutable state between calls: ``evaluate`` may be called from several threads.
     """
 
-    def __init__(self, compiled: CompiledRegulation, engine: EngineName = "auto") -> None:
+    def __init__(self, compiled: Plan, engine: EngineName = "auto") -> None:
         if engine not in ("durable", "python", "auto"):
             raise QuycheError(f"unknown engine {engine!r}; use 'durable', 'python' or 'auto'")
         self._compiled = compiled
@@ -93,6 +95,7 @@ class Regulation:
                 stacklevel=3,
             )
             self._engine = PythonEngine(compiled)
+        self._runtime = Runtime(compiled, self._engine)
         outline = compiled.outline
         self.chapters: tuple[ChapterInfo, ...] = tuple(
             ChapterInfo(c.chapter, c.numeral, c.title_vi, c.title_en, tuple(c.articles))
@@ -116,7 +119,7 @@ class Regulation:
         return self._engine.name  # type: ignore[return-value]
 
     @property
-    def compiled(self) -> CompiledRegulation:
+    def compiled(self) -> Plan:
         """The compiled rules (for tooling: docs, schemas, tests)."""
         return self._compiled
 
@@ -132,8 +135,8 @@ class Regulation:
             parsed = parse_event(event)
             reference = _as_date(as_of, "as_of") or parsed.date
             fact = event_fact(parsed.__dict__, reference)
-            fired_ids = self._engine.fire(parsed.type, fact)  # type: ignore[attr-defined]
-            return self._assembler.decide(parsed, fired_ids, fact, reference)
+            units = self._runtime.fire(parsed.type, fact)  # type: ignore[attr-defined]
+            return self._assembler.decide(parsed, units, fact, reference)
         except Exception as exc:  # noqa: BLE001 - contract §5: nothing else escapes evaluate
             raise _public_error(exc) from (None if isinstance(exc, (QuycheError, RecursionError)) else exc)
 
@@ -169,7 +172,7 @@ class Regulation:
                 failure = exc
             if ready:
                 try:
-                    fired = self._engine.fire_many([(p.type, fact) for p, _, fact in ready])  # type: ignore[attr-defined]
+                    fired = self._runtime.fire_many([(p.type, fact) for p, _, fact in ready])  # type: ignore[attr-defined]
                 except Exception as exc:  # noqa: BLE001
                     raise _public_error(exc) from (None if isinstance(exc, QuycheError) else exc)
                 for (p, ref, fact), ids in zip(ready, fired, strict=True):
@@ -209,5 +212,4 @@ def _public_error(exc: Exception) -> QuycheError:
 def load(rules_dir: str | Path | None = None, *, engine: EngineName = "auto") -> Regulation:
     """Load, check and compile the rule files (the bundled ones by default) into a Regulation."""
     root = Path(rules_dir) if rules_dir is not None else bundled_rules_dir()
-    compiled = compile_rules(read_rules(root))
-    return Regulation(compiled, engine)
+    return Regulation(compile_rules(check(read_rules(root))), engine)

@@ -34,7 +34,7 @@ from quyche.errors import InvalidEvent, QuycheError, ScenarioFileError, did_you_
 from quyche.events import parse_event
 from quyche.events_base import IsoDate
 from quyche.rules import yamlsafe
-from quyche.rules.loader import data_path
+from quyche.rules.read import data_path
 
 if TYPE_CHECKING:
     from quyche.regulation import Regulation
@@ -215,8 +215,8 @@ class Vocabulary:
         warnings = set(BUILTIN_WARNINGS)
         duties: set[str] = set()
         for r in reg.compiled.rules:
-            warnings.update(w.code for w in r.rule.warnings)
-            duties.update(s.duty for s in r.rule.responsibilities)
+            warnings.update(code for code, _, _ in r.warnings)
+            duties.update(d.duty for d in r.duties)
         return cls(frozenset(warnings), frozenset(duties))
 
 

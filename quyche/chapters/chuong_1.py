@@ -11,11 +11,25 @@ from typing import Literal, get_args
 PartyId = Literal["doan_dbqh", "tt_hdnd", "ubnd", "btt_ubmttq"]
 OfficeId = Literal["vp_doan_dbqh_hdnd", "vp_ubnd", "vp_ubmttq"]
 OtherRecipientId = Literal["tt_tinh_uy", "ban_tiep_cong_dan", "citizen", "ubtvqh", "public"]
+#: Bodies outside the four that may be competent for a case (a field value, never a recipient).
+OutsideBodyId = Literal["central", "judicial", "other_local"]
 
 PARTIES: tuple[str, ...] = get_args(PartyId)
 OFFICES: tuple[str, ...] = get_args(OfficeId)
 OTHER_RECIPIENTS: tuple[str, ...] = get_args(OtherRecipientId)
 RECIPIENTS: tuple[str, ...] = PARTIES + OFFICES + OTHER_RECIPIENTS
+OUTSIDE_BODIES: tuple[str, ...] = get_args(OutsideBodyId)
+
+#: Named sets a rule's condition may use (``competent_body: {in: parties}``), with their labels.
+SETS: dict[str, tuple[str, ...]] = {"parties": PARTIES, "offices": OFFICES, "outside_bodies": OUTSIDE_BODIES}
+SET_LABELS: dict[str, tuple[str, str]] = {
+    "parties": ("một trong bốn cơ quan", "one of the four bodies"),
+    "offices": ("một trong ba văn phòng", "one of the three offices"),
+    "outside_bodies": (
+        "cơ quan ngoài bốn cơ quan (cơ quan Trung ương, cơ quan tư pháp, cơ quan khác ở địa phương)",
+        "a body outside the four (central, judicial or another local body)",
+    ),
+}
 
 #: The office that advises (tham mưu) each party — Điều 18, from the summary.
 OFFICE_OF: dict[str, str] = {

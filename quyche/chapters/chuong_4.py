@@ -44,4 +44,18 @@ class InformationRequest(EventBase):
     mode: Literal["notify", "written_comment"]
 
 
-__all__ = ["MODES", "LABELS", "ModeId", "InformationRequest"]
+EVENT_LABELS: dict[str, tuple[str, str]] = {
+    "information_request": ("Đề nghị cung cấp thông tin, góp ý", "Request for information or comments"),
+}
+
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "requested_by": ("cơ quan đề nghị", "the requesting body"),
+    "requested_from": ("cơ quan được đề nghị", "the body asked"),
+    "mode": ("hình thức đề nghị", "the mode"),
+}
+
+VALUE_LABELS: dict[str, dict[object, tuple[str, str]]] = {
+    "mode": {"notify": ("thông báo", "notification"), "written_comment": ("góp ý bằng văn bản", "written comments")},
+}
+
+__all__ = ["EVENT_LABELS", "FIELD_LABELS", "LABELS", "MODES", "VALUE_LABELS", "InformationRequest", "ModeId"]

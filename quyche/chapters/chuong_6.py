@@ -21,3 +21,16 @@ class AmendmentProposed(EventBase):
     type: Literal["amendment_proposed"]
     proposed_by: PartyId
     articles: list[ArticleNo] | None = None
+
+
+EVENT_LABELS: dict[str, tuple[str, str]] = {
+    "annual_review": ("Hội nghị đánh giá Quy chế hằng năm", "Annual evaluation of the regulation"),
+    "amendment_proposed": ("Đề xuất sửa đổi, bổ sung Quy chế", "Proposed amendment of the regulation"),
+}
+
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "year": ("năm đánh giá", "the year"),
+    "proposed_by": ("cơ quan đề xuất", "the proposing body"),
+    "articles": ("các điều đề xuất sửa đổi, bổ sung", "the articles"),
+}
+

@@ -1,36 +1,30 @@
-"""Assemble a Decision from the rules that fired (shared by both engines, so they cannot diverge).
+"""The *assemble* stage: the units that applied (:mod:`quyche.rules.runtime`) into a Decision, shared by both
+engines so they cannot diverge.
 
-The lead is named by the first fired rule (in firing order) that names one; coordinating bodies never
-include the lead, and recipients for information never include the lead or a coordinating body
-(contract.md §4). A decision with no lead always carries a warning that says why.
+The lead is named by the first applying unit (in firing order) that names one; coordinating bodies never include
+the lead, and recipients for information never include the lead or a coordinating body (contract §4). A decision
+with no lead always carries a warning that says why. Warnings are kept one per code and message: two rules that
+warn with the same code for different reasons keep both reasons.
 
-Every per-rule part is prepared once, at load time, by :class:`Assembler`:
+Every per-unit part is prepared once, at load time, by :class:`Assembler`:
 
-* body expressions that name a fixed body (``ubnd``, ``all_parties``) are resolved once; ``event.X``
-  and ``lead`` become small closures; anything else calls :func:`~quyche.rules.bodies.resolve`;
-* each rule's citations (its own, ``cites``, its duties') and warnings are built once: they are frozen
-  models, shared by the decisions that use them;
-* each condition's description is compiled (:func:`~quyche.rules.conditions.compile_describe`), and
-  the trace entry itself is built once when the description cannot depend on the event;
+* body expressions (already parsed, :class:`~quyche.rules.syntax.Body`) become small closures; fixed bodies are
+  resolved once;
+* each unit's citations and warnings are built once (frozen models, shared by the decisions that use them);
 * a duty's Responsibility is built once per possible party when it does not depend on a date;
 * due dates come from a bounded memo of the pure function ``calendar.due_date``;
-* everything of a decision but its dates, id and fact-dependent reasons depends only on the rules that
-  fired and on the event fields the body expressions read (``event.X``): that part (a ``_Skeleton``:
-  lead, lists, citations, warnings, which duties for which bodies) is memoised by them, bounded, and
-  each decision gets its own copies of the lists;
-* a reason that depends on the fact (which ``any`` branch held) is memoised by the values of the fields
-  its condition reads;
-* the models built per event (Decision, Responsibility, Deadline, TraceEntry) are created from values
-  that are already valid, without re-validating them (:func:`_trusted`) — the same fields, values and
-  ``model_fields_set`` as the validating constructor (``tests/test_batch.py`` checks the JSON against
-  a validating round trip).
+* everything of a decision but its dates, id and trace depends only on the units that applied and on the event
+  fields the body expressions read (``event.X``): that part (a ``_Skeleton``) is memoised by them, bounded;
+* a trace entry — which tests of the unit's condition held, and the reason in words — depends only on the values
+  of the fields the condition reads: memoised by them;
+* the models built per event are created from values that are already valid, without re-validating them
+  (:func:`_trusted`; ``tests/test_batch.py`` checks the JSON against a validating round trip).
 
 An Assembler holds only immutable data after construction: it is safe from several threads.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -45,18 +39,18 @@ from quyche.chapters.chuong_1 import OFFICE_OF, PARTIES, RECIPIENTS
 from quyche.decision import Citation, Deadline, Decision, DecisionWarning, Responsibility, TraceEntry
 from quyche.events_base import EventBase
 from quyche.rules import conditions as C
-from quyche.rules.bodies import citation, resolve
-from quyche.rules.compile import CompiledRegulation, CompiledRule
-from quyche.rules.model import DeadlineSpec, Rule
+from quyche.rules.cite import citation
+from quyche.rules.compile import Plan, Unit, UnitDuty
+from quyche.rules.syntax import Body, leaves
+from quyche.rules.syntax import fields as condition_fields
 
 M = TypeVar("M", bound=BaseModel)
 #: A compiled body expression: ``(event, lead) -> bodies`` (the result is only read, never kept).
-Body = Callable[[EventBase, "str | None"], Sequence[str]]
+BodyFn = Callable[[Any, "str | None"], Sequence[str]]
 
 _RECIPIENTS = frozenset(RECIPIENTS)
-_EVENT_FIELD = re.compile(r"event\.([a-z_][a-z0-9_]*)")
-#: ``calendar.due_date`` is a pure function of its arguments (the holidays are fixed once imported):
-#: a bounded, thread-safe memo of it (errors are not stored, so a bad date raises every time).
+#: ``calendar.due_date`` is a pure function of its arguments (the holidays are fixed once imported): a bounded,
+#: thread-safe memo of it (errors are not stored, so a bad date raises every time).
 _due_date = lru_cache(maxsize=4096)(calendar.due_date)
 _NO_BODIES: tuple[str, ...] = ()
 
@@ -64,8 +58,8 @@ _NO_BODIES: tuple[str, ...] = ()
 def _trusted(cls: type[M]) -> Callable[..., M]:
     """A constructor for ``cls`` that skips validation: for values built here from validated data.
 
-    The instance is what ``cls(**values)`` gives when every field is passed: the same ``__dict__`` (in
-    field order), ``model_fields_set`` (all fields) and no extra or private values.
+    The instance is what ``cls(**values)`` gives when every field is passed: the same ``__dict__`` (in field
+    order), ``model_fields_set`` (all fields) and no extra or private values.
     """
     names = tuple(cls.model_fields)
     all_fields = frozenset(names)
@@ -89,118 +83,123 @@ _deadline = _trusted(Deadline)
 _trace = _trusted(TraceEntry)
 
 
-def compile_body(expr: str) -> Body:
-    """A body expression as a closure (same result as :func:`~quyche.rules.bodies.resolve`)."""
-    if expr in _RECIPIENTS:
-        fixed: tuple[str, ...] = (expr,)
+def compile_body(body: Body) -> BodyFn:
+    """A body expression as a closure ``(event, lead) -> bodies``."""
+    kind = body.kind
+    if kind == "fixed":
+        fixed: tuple[str, ...] = (str(body.name),)
         return lambda event, lead: fixed
-    if expr == "all_parties":
+    if kind == "all_parties":
         parties = tuple(PARTIES)
         return lambda event, lead: parties
-    if expr == "lead":
+    if kind == "other_parties":
+        return lambda event, lead: tuple(p for p in PARTIES if p != lead)
+    if kind == "lead":
         return lambda event, lead: (lead,) if lead else _NO_BODIES
-    if expr.startswith("event.") and "(" not in expr and expr.count(".") == 1:
-        name = expr[len("event.") :]
+    if kind == "event":
+        name = str(body.name)
 
-        def field(event: EventBase, lead: str | None) -> Sequence[str]:
+        def field(event: Any, lead: str | None) -> Sequence[str]:
             value = getattr(event, name, None)
             return (value,) if isinstance(value, str) and value in _RECIPIENTS else _NO_BODIES
 
         return field
-    if expr == "other_parties":
-        return lambda event, lead: tuple(p for p in PARTIES if p != lead)
-    if expr.startswith("office_of(") and expr.endswith(")"):
-        inner = compile_body(expr[len("office_of(") : -1])
+    if kind == "office_of" and body.inner is not None:
+        inner = compile_body(body.inner)
         return lambda event, lead: tuple(OFFICE_OF[p] for p in inner(event, lead) if p in OFFICE_OF)
-    return lambda event, lead: resolve(expr, event, lead)
+    raise ValueError(f"unresolved body expression {body}")  # pragma: no cover - row.X is filled in by compile
 
 
-def _is_fixed(expr: str) -> bool:
-    return expr in _RECIPIENTS or expr == "all_parties"
+def resolve(body: Body, event: Any, lead: str | None) -> list[str]:
+    """The bodies a body expression names for an event and a lead."""
+    return list(compile_body(body)(event, lead))
+
+
+def _fixed(body: Body) -> bool:
+    return body.kind in ("fixed", "all_parties")
+
+
+def _event_fields(body: Body) -> set[str]:
+    if body.kind == "event":
+        return {str(body.name)}
+    return _event_fields(body.inner) if body.inner is not None else set()
 
 
 @dataclass(frozen=True)
 class _Duty:
-    party: Body
-    duty: str
-    article: int
-    text_vi: str
-    text_en: str
-    mode: str | None
-    deadline: DeadlineSpec | None
+    party: BodyFn
+    duty: UnitDuty
     citation: Citation
-    provenance: str
-    basis: str | None
-    # the finished Responsibility for each possible party, when it does not depend on a date: with no
-    # deadline, or (``undated``) with a deadline whose anchor date is unknown; shared (they are frozen)
+    # the finished Responsibility for each possible party, when it does not depend on a date: with no deadline,
+    # or (``undated``) with a deadline whose anchor date is unknown; shared (they are frozen)
     prebuilt: dict[str, Responsibility]
 
     def responsibility(self, party: str, deadline: Deadline | None) -> Responsibility:
+        d = self.duty
         return _responsibility(
             party=party,
-            duty=self.duty,
-            text_vi=self.text_vi,
-            text_en=self.text_en,
-            mode=self.mode,
+            duty=d.duty,
+            text_vi=d.text_vi,
+            text_en=d.text_en,
+            mode=d.mode,
             deadline=deadline,
             citation=self.citation,
-            provenance=self.provenance,
-            basis=self.basis,
+            provenance=d.provenance.source,
+            basis=d.provenance.basis,
         )
 
 
 @dataclass(frozen=True)
-class _RulePlan:
-    id: str
-    article: int
-    lead: Body | None
+class _UnitPlan:
+    unit: Unit
+    lead: BodyFn | None
     coordinating: tuple[str, ...]
-    coordinating_dyn: tuple[Body, ...]
+    coordinating_dyn: tuple[BodyFn, ...]
     notified: tuple[str, ...]
-    notified_dyn: tuple[Body, ...]
+    notified_dyn: tuple[BodyFn, ...]
     advising: tuple[str, ...]
-    advising_dyn: tuple[Body, ...]
-    modes: tuple[str, ...]
+    advising_dyn: tuple[BodyFn, ...]
     citations: tuple[tuple[tuple[int, int, int, str], Citation], ...]
     duties: tuple[_Duty, ...]
     warnings: tuple[DecisionWarning, ...]
-    trace: dict[str, TraceEntry]  # by event type, when the reason does not depend on the fact
-    trace_fields: tuple[str, ...]  # otherwise: the fact's fields the reason depends on …
+    trace_fields: tuple[str, ...]  # the fact's fields the trace entry depends on …
     trace_entry: Callable[[str, tuple[Any, ...]], TraceEntry]  # … and a memo of the entry by their values
-
-
-def _trace_memo(r: CompiledRule, describe: C.Describer) -> Callable[[str, tuple[Any, ...]], TraceEntry]:
-    """The trace entry of a rule whose reason depends on the fact, memoised by the values of the fields
-    its condition reads (a pure function of them; bounded; thread-safe).
-    """
-    fields = tuple(sorted(C.fields_of(r.when)))
-
-    @lru_cache(maxsize=1024)
-    def entry(event_type: str, values: tuple[Any, ...]) -> TraceEntry:
-        fact = {f: v for f, v in zip(fields, values, strict=True) if v is not C.MISSING}
-        return _trace(rule=r.id, article=r.article, reason=f"{event_type} event; {describe(fact)}")
-
-    return entry
-
-
-def _fact_dependent(node: C.Node | None) -> bool:
-    """Whether ``describe(node, fact)`` depends on the fact (only ``any`` branches do)."""
-    return node is not None and ("any" in node or ("all" in node and any(_fact_dependent(n) for n in node["all"])))
 
 
 def _key(article: int, clause: int | None, point: str | None) -> tuple[int, int, int, str]:
     return (article, clause or 0, 0 if clause is None else 1, point or "")
 
 
-def _split(exprs: Sequence[str]) -> tuple[tuple[str, ...], tuple[Body, ...]]:
+def _split(bodies: Sequence[Body]) -> tuple[tuple[str, ...], tuple[BodyFn, ...]]:
     fixed: list[str] = []
-    dynamic: list[Body] = []
-    for expr in exprs:
-        if _is_fixed(expr):
-            fixed.extend(compile_body(expr)(None, None))  # type: ignore[arg-type]
+    dynamic: list[BodyFn] = []
+    for b in bodies:
+        if _fixed(b):
+            fixed.extend(compile_body(b)(None, None))
         else:
-            dynamic.append(compile_body(expr))
+            dynamic.append(compile_body(b))
     return tuple(fixed), tuple(dynamic)
+
+
+def _trace_memo(u: Unit) -> tuple[tuple[str, ...], Callable[[str, tuple[Any, ...]], TraceEntry]]:
+    """The trace entry of a unit, memoised by the values of the fields its condition reads (a pure function of
+    them; bounded; thread-safe): which tests held, and the reason in English words.
+    """
+    from quyche.render import reason_words
+
+    tests = tuple(leaves(u.condition))
+    names = tuple(sorted(condition_fields(u.condition) | {C.REFERENCE_DATE}))
+    rule, article, row = u.rule_id, u.article, u.row
+
+    @lru_cache(maxsize=1024)
+    def entry(event_type: str, values: tuple[Any, ...]) -> TraceEntry:
+        fact = {f: v for f, v in zip(names, values, strict=True) if v is not C.MISSING}
+        truths = {t.index: C.test_holds(t, fact) for t in tests}
+        reason = reason_words(event_type, u.condition, truths, "en", fact)
+        held = [i for i, ok in truths.items() if ok]
+        return _trace(rule=rule, article=article, reason=reason, held=held, row=row)
+
+    return names, entry
 
 
 _NO_RULE = DecisionWarning(
@@ -216,119 +215,84 @@ _NO_LEAD = DecisionWarning(
 
 
 class Assembler:
-    """Builds Decisions from fired rules; every rule's static part is prepared in ``__init__``."""
+    """Builds Decisions from the units that applied; every unit's static part is prepared in ``__init__``."""
 
-    def __init__(self, reg: CompiledRegulation) -> None:
-        self._plans: dict[str, _RulePlan] = {r.id: self._plan(reg, r) for r in reg.rules}
-        # the event fields each type's body expressions read (``event.X``): with the fired rules, they
+    def __init__(self, plan: Plan) -> None:
+        self._plans: dict[str, _UnitPlan] = {u.id: self._plan(plan, u) for u in plan.units}
+        # the event fields each type's body expressions read (``event.X``): with the units that applied, they
         # decide everything but the dates, so the rest of a decision is memoised by them (bounded)
         self._body_fields: dict[str, tuple[str, ...]] = {
-            t: tuple(sorted({m for r in rules for m in _EVENT_FIELD.findall(" ".join(_bodies_of(r.rule)))}))
-            for t, rules in reg.by_type.items()
+            t: tuple(sorted({f for u in units for b in _bodies_of(u) for f in _event_fields(b)}))
+            for t, units in plan.by_type.items()
         }
         self._skeleton = lru_cache(maxsize=8192)(self._build_skeleton)
 
     @staticmethod
-    def _plan(reg: CompiledRegulation, r: CompiledRule) -> _RulePlan:
-        rule = r.rule
+    def _plan(plan: Plan, u: Unit) -> _UnitPlan:
+        articles = plan.outline.articles
         cites: dict[tuple[int, int, int, str], Citation] = {}
 
         def cite(article: int, clause: int | None, point: str | None) -> Citation:
             key = _key(article, clause, point)
             if key not in cites:
-                cites[key] = citation(reg, article, clause, point)
+                cites[key] = citation(articles, article, clause, point)
             return cites[key]
 
-        rule_cite = cite(r.article, rule.clause, rule.point)
-        for art in rule.cites:
+        cite(u.article, u.rule.rule.clause, u.rule.rule.point)
+        for art in u.cites:
             cite(art, None, None)
         duties: list[_Duty] = []
-        for spec in rule.responsibilities:
-            article = spec.article or r.article
-            clause = spec.clause if spec.clause is not None or spec.article else rule.clause
-            point = spec.point if spec.point is not None or spec.article else rule.point
-            resp_cite = (
-                cite(article, clause, point)
-                if (article, clause, point) != (r.article, rule.clause, rule.point)
-                else rule_cite
-            )
-            prov = spec.provenance or rule.provenance
-            dl = spec.deadline
-            duty = _Duty(
-                party=compile_body(spec.party),
-                duty=spec.duty,
-                article=article,
-                text_vi=spec.text_vi,
-                text_en=spec.text_en,
-                mode=spec.mode,
-                deadline=dl,
-                citation=resp_cite,
-                provenance=prov.source,
-                basis=prov.basis,
-                prebuilt={},
-            )
+        for d in u.duties:
+            duty = _Duty(party=compile_body(d.party), duty=d, citation=cite(d.article, d.clause, d.point), prebuilt={})
             undated = (
                 None
-                if dl is None
-                else Deadline(days=dl.days, unit=dl.unit, relation=dl.relation, anchor=dl.anchor, due=None)
+                if d.days is None
+                else Deadline(days=d.days, unit=d.unit, relation=d.relation, anchor=d.anchor, due=None)
             )
-            parties = compile_body(spec.party)(None, None) if _is_fixed(spec.party) else RECIPIENTS  # type: ignore[arg-type]
+            parties = compile_body(d.party)(None, None) if _fixed(d.party) else RECIPIENTS
             duty.prebuilt.update({party: duty.responsibility(party, undated) for party in parties})
             duties.append(duty)
-        warnings: dict[str, DecisionWarning] = {}
-        for w in rule.warnings:
-            warnings.setdefault(w.code, DecisionWarning(code=w.code, message=w.message_en, message_vi=w.message_vi))
-        coordinating, coordinating_dyn = _split(rule.coordinating)
-        notified, notified_dyn = _split(rule.notified)
-        advising, advising_dyn = _split(rule.advising)
-        return _RulePlan(
-            id=r.id,
-            article=r.article,
-            lead=compile_body(rule.lead) if rule.lead is not None else None,
+        warnings: dict[tuple[str, str], DecisionWarning] = {}
+        for code, vi, en in u.warnings:
+            warnings.setdefault((code, en), DecisionWarning(code=code, message=en, message_vi=vi))
+        coordinating, coordinating_dyn = _split(u.coordinating)
+        notified, notified_dyn = _split(u.notified)
+        advising, advising_dyn = _split(u.advising)
+        trace_fields, trace_entry = _trace_memo(u)
+        return _UnitPlan(
+            unit=u,
+            lead=compile_body(u.lead) if u.lead is not None else None,
             coordinating=coordinating,
             coordinating_dyn=coordinating_dyn,
             notified=notified,
             notified_dyn=notified_dyn,
             advising=advising,
             advising_dyn=advising_dyn,
-            modes=tuple(rule.modes),
             citations=tuple(cites.items()),
             duties=tuple(duties),
             warnings=tuple(warnings.values()),
-            trace_fields=tuple(sorted(C.fields_of(r.when))),
-            trace_entry=_trace_memo(r, C.compile_describe(r.when)),
-            trace=(
-                {}
-                if _fact_dependent(r.when)
-                else {
-                    t: _trace(rule=r.id, article=r.article, reason=f"{t} event; {C.describe(r.when)}")
-                    for t in r.event_types
-                }
-            ),
+            trace_fields=trace_fields,
+            trace_entry=trace_entry,
         )
 
-    def decide(
-        self, event: EventBase, fired_ids: Sequence[str], fact: dict[str, Any], reference: date | None
-    ) -> Decision:
-        """The Decision for ``event`` given the ids of the rules that fired, in firing order."""
+    def decide(self, event: EventBase, units: Sequence[Unit], fact: dict[str, Any], reference: date | None) -> Decision:
+        """The Decision for ``event`` given the units that applied, in firing order."""
         event_type = str(event.type)  # type: ignore[attr-defined]
         named = tuple([getattr(event, f, None) for f in self._body_fields[event_type]])
-        sk = self._skeleton(event_type, tuple(fired_ids), named)
+        sk = self._skeleton(event_type, tuple(u.id for u in units), named)
         responsibilities: list[Responsibility] = []
         deadlines: dict[int, Deadline] = {}
         for i, d, party in sk.duties:
-            if d.deadline is None:
+            if d.duty.days is None:
                 responsibilities.append(d.prebuilt[party])
                 continue
             dl = deadlines.get(i)
             if dl is None:
-                dl = deadlines[i] = _deadline_for(d.deadline, event, reference)
+                dl = deadlines[i] = _deadline_for(d.duty, event, reference)
             responsibilities.append(d.prebuilt[party] if dl.due is None else d.responsibility(party, dl))
+        missing = C.MISSING
         trace = [
-            entry
-            if entry is not None
-            else plan.trace_entry(event_type, tuple([fact.get(f, C.MISSING) for f in plan.trace_fields]))
-            for plan, entry in sk.trace
+            plan.trace_entry(event_type, tuple([fact.get(f, missing) for f in plan.trace_fields])) for plan in sk.plans
         ]
         return _decision(
             event_type=event_type,
@@ -345,12 +309,12 @@ class Assembler:
             trace=trace,
         )
 
-    def _build_skeleton(self, event_type: str, fired_ids: tuple[str, ...], named: tuple[Any, ...]) -> _Skeleton:
-        """Everything of a decision that depends only on the rules that fired and on the event fields
-        that body expressions read (``event.X``): the same for every event with those.
+    def _build_skeleton(self, event_type: str, unit_ids: tuple[str, ...], named: tuple[Any, ...]) -> _Skeleton:
+        """Everything of a decision that depends only on the units that applied and on the event fields that
+        body expressions read (``event.X``): the same for every event with those.
         """
         event: Any = SimpleNamespace(type=event_type, **dict(zip(self._body_fields[event_type], named, strict=True)))
-        plans = [self._plans[i] for i in fired_ids]
+        plans = [self._plans[i] for i in unit_ids]
         lead: str | None = None
         for p in plans:
             if p.lead is not None:
@@ -365,8 +329,7 @@ class Assembler:
         duties: list[tuple[int, _Duty, str]] = []
         seen_duties: set[tuple[str, str, int]] = set()
         citations: dict[tuple[int, int, int, str], Citation] = {}
-        warnings: dict[str, DecisionWarning] = {}
-        trace: list[tuple[_RulePlan, TraceEntry | None]] = []
+        warnings: dict[tuple[str, str], DecisionWarning] = {}
         for p in plans:
             coordinating.update(p.coordinating)
             for body in p.coordinating_dyn:
@@ -377,22 +340,21 @@ class Assembler:
             advising.update(p.advising)
             for body in p.advising_dyn:
                 advising.update(body(event, lead))
-            modes.update(p.modes)
+            modes.update(p.unit.modes)
             for key, cit in p.citations:
                 citations.setdefault(key, cit)
             for d in p.duties:
                 for party in d.party(event, lead):
-                    key3 = (party, d.duty, d.article)
+                    key3 = (party, d.duty.duty, d.duty.article)
                     if key3 not in seen_duties:
                         seen_duties.add(key3)
                         duties.append((id(d), d, party))
             for w in p.warnings:
-                warnings.setdefault(w.code, w)
-            trace.append((p, p.trace.get(event_type)))
+                warnings.setdefault((w.code, w.message), w)
         if not plans:
-            warnings["no_rule_applies"] = _NO_RULE
+            warnings[("no_rule_applies", "")] = _NO_RULE
         elif lead is None and not warnings:
-            warnings["no_lead"] = _NO_LEAD
+            warnings[("no_lead", "")] = _NO_LEAD
         if lead:
             coordinating.discard(lead)
         out_notified = notified - coordinating
@@ -405,15 +367,15 @@ class Assembler:
             advising=tuple(sorted(advising)),
             modes=tuple(sorted(modes)),
             citations=tuple(citations[k] for k in sorted(citations)),
-            warnings=tuple(sorted(warnings.values(), key=_code)),
+            warnings=tuple(warnings[k] for k in sorted(warnings)),
             duties=tuple(duties),
-            trace=tuple(trace),
+            plans=tuple(plans),
         )
 
 
 @dataclass(frozen=True)
 class _Skeleton:
-    """The part of a decision shared by every event with the same fired rules and named bodies."""
+    """The part of a decision shared by every event with the same units and named bodies."""
 
     lead: str | None
     coordinating: tuple[str, ...]
@@ -423,25 +385,22 @@ class _Skeleton:
     citations: tuple[Citation, ...]
     warnings: tuple[DecisionWarning, ...]
     duties: tuple[tuple[int, _Duty, str], ...]  # (the duty's identity, the duty, the party), in order
-    trace: tuple[tuple[_RulePlan, TraceEntry | None], ...]  # None: the reason depends on the fact
+    plans: tuple[_UnitPlan, ...]
 
 
-def _bodies_of(rule: Rule) -> list[str]:
-    """Every body expression a rule uses."""
-    out = [*rule.coordinating, *rule.notified, *rule.advising, *(r.party for r in rule.responsibilities)]
-    return [rule.lead, *out] if rule.lead is not None else out
+def _bodies_of(u: Unit) -> list[Body]:
+    """Every body expression a unit uses."""
+    out = [*u.coordinating, *u.notified, *u.advising, *(d.party for d in u.duties)]
+    return [u.lead, *out] if u.lead is not None else out
 
 
-def _code(w: DecisionWarning) -> str:
-    return w.code
-
-
-def _deadline_for(spec: DeadlineSpec, event: EventBase, reference: date | None) -> Deadline:
+def _deadline_for(d: UnitDuty, event: EventBase, reference: date | None) -> Deadline:
     """The deadline of a duty for this event, with its due date when the anchor date is known."""
-    if spec.anchor == "reference_date":
+    assert d.days is not None and d.anchor is not None
+    if d.anchor == C.REFERENCE_DATE:
         anchor = reference
     else:
-        value = getattr(event, spec.anchor, None)
+        value = getattr(event, d.anchor, None)
         anchor = value if isinstance(value, date) else None
-    due = _due_date(anchor, spec.days, spec.unit, spec.relation) if anchor is not None else None
-    return _deadline(days=spec.days, unit=spec.unit, relation=spec.relation, anchor=spec.anchor, due=due)
+    due = _due_date(anchor, d.days, d.unit, d.relation) if anchor is not None else None
+    return _deadline(days=d.days, unit=d.unit, relation=d.relation, anchor=d.anchor, due=due)

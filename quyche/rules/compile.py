@@ -1,222 +1,226 @@
-"""Compile validated rule files into rules indexed by event type, ready for either engine.
+"""The *compile* stage: checked rules (:mod:`quyche.rules.check`) into the plan both engines run. Pure and
+deterministic: the same checked rules give the same plan, whatever order the files were read in.
 
-Compiling is pure and deterministic: the same files, read in any order, give the same rules in the
-same order — by priority (lower first; unset counts as 100), then article, then position in the file.
-That order is the firing order of both engines, so decisions never depend on the file system.
+A rule becomes one **unit**, or one per row of its table: the unit's condition in the normal form
+(:mod:`quyche.rules.conditions`: the rule's condition, its version dates and the row's key values), its tests
+numbered for the trace, and everything it decides with the row's columns filled in (``row.host`` → ``ubnd``,
+``{days}`` in a text → ``30``). Units are ordered by priority (lower first; unset counts as 100), then article,
+then position in the file: the firing order of both engines. The plan also says which rules are exceptions to
+which, so the runtime can drop a default rule when one of its exceptions applies (:mod:`quyche.rules.runtime`).
+
+Compiling a subset is the same function on a smaller :class:`~quyche.rules.check.CheckedRules`: a test can
+compile one article (``compile_rules(checked, articles={8})``).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from quyche.chapters.chuong_1 import PARTIES
-from quyche.errors import RuleFileError
+from quyche.chapters.chuong_1 import LABELS
 from quyche.events import EVENT_TYPES
-from quyche.rules import check
 from quyche.rules import conditions as C
-from quyche.rules.loader import Loaded, RuleSource
-from quyche.rules.model import ArticleFile, ChapterFile, InForce, Provenance, Rule, Validity, WarningSpec
+from quyche.rules.check import CheckedRule, CheckedRules, Row, exception_ancestors, row_tests, unit_conditions
+from quyche.rules.model import Provenance, Validity
+from quyche.rules.syntax import All, Body, Node, Test, leaves
 
-DEFAULT_PRIORITY = 100
-#: durable-rules keeps at most 31 expressions per rule, two for each all/any group, one group of which
-#: is the adapter's guard (MAX_SEQUENCE_EXPRESSIONS in durable's rete.h, measured: 16 groups fail).
-#: Checked here, at load time, so that a rule file valid for one engine is valid for both.
-MAX_COMPOSITES = 14
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
 @dataclass(frozen=True)
-class CompiledRule:
-    """A rule with its normalised condition, its place in the regulation and its firing order."""
+class UnitDuty:
+    """A duty as a unit decides it: its party expression and every value fixed."""
 
-    id: str
+    party: Body
+    duty: str
+    text_vi: str
+    text_en: str
+    mode: str | None
+    days: int | None
+    unit: str | None
+    relation: str | None
+    anchor: str | None
     article: int
-    chapter: int
+    clause: int | None
+    point: str | None
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What the engines match and the decision step uses: a rule, or one row of a rule's table."""
+
+    id: str  # the engines' name: the rule id, or ``rule_id#N`` for row N (1-based)
+    rule: CheckedRule
+    row: int | None  # the row's number (1-based), for a table
     event_types: tuple[str, ...]
-    when: C.Node | None
-    rule: Rule
-    path: str
-    order: tuple[int, int, int]
+    when: C.NormalNode | None
+    condition: Node | None  # the rule's condition and the row's keys, as tests numbered for the trace
+    order: tuple[int, int, int, int]
+    lead: Body | None
+    coordinating: tuple[Body, ...]
+    notified: tuple[Body, ...]
+    advising: tuple[Body, ...]
+    modes: tuple[str, ...]
+    duties: tuple[UnitDuty, ...]
+    warnings: tuple[tuple[str, str, str], ...]  # (code, message_vi, message_en)
+    text_vi: str
+    text_en: str
+    cites: tuple[int, ...]
+
+    @property
+    def rule_id(self) -> str:
+        """The id of the rule the unit comes from."""
+        return self.rule.id
+
+    @property
+    def article(self) -> int:
+        """The article of the rule."""
+        return self.rule.article
 
 
 @dataclass(frozen=True)
 class Outline:
-    """Chapter and article titles, and which chapter holds each article."""
+    """Chapter and article files by number."""
 
-    chapters: dict[int, ChapterFile]
-    articles: dict[int, ArticleFile]
+    chapters: Mapping[int, Any]
+    articles: Mapping[int, Any]
 
     def chapter_of(self, article: int) -> int:
         """The chapter number of an article."""
-        return self.articles[article].chapter
+        return int(self.articles[article].chapter)
 
 
 @dataclass(frozen=True)
-class CompiledRegulation:
-    """Everything an engine and the decision step need, built once at load time."""
+class Plan:
+    """Everything the engines and the decision step need, built once at load time."""
 
+    checked: CheckedRules
+    units: tuple[Unit, ...]
+    by_type: dict[str, tuple[Unit, ...]]
+    by_id: dict[str, Unit]
+    #: for each rule, the rules that are exceptions to it (directly or through other exceptions)
+    exceptions: dict[str, frozenset[str]]
     outline: Outline
-    rules: tuple[CompiledRule, ...]
-    by_type: dict[str, tuple[CompiledRule, ...]]
-    by_id: dict[str, CompiledRule]
     validity: Validity | None
     source: str
-    files: dict[str, str] = field(default_factory=dict)
+    units_of: dict[str, tuple[Unit, ...]] = field(default_factory=dict)
+
+    @property
+    def rules(self) -> tuple[Unit, ...]:
+        """The units in firing order (the engines' rules)."""
+        return self.units
 
 
-def _in_force_node(in_force: InForce | None) -> C.Node | None:
-    """A rule version applies from ``from`` until ``until`` (inclusive) by the reference date. An
-    event with no date meets the version in force now — the one with no ``until``.
-    """
-    if in_force is None:
-        return None
-    parts: list[C.Node] = []
-    if in_force.from_ is not None:
-        parts.append(
-            {
-                "any": [
-                    {"field": "reference_date", "op": "ge", "value": C.day_number(in_force.from_)},
-                    {"field": "reference_date", "op": "not_exists"},
-                ]
-            }
-        )
-    if in_force.until is not None:
-        parts.append({"field": "reference_date", "op": "le", "value": C.day_number(in_force.until)})
-    return C.conjoin(*parts)
+def _fill(text: str, row: Row | None, lang: str) -> str:
+    """A text with a row's ``{column}`` placeholders filled in (a body as its label in the text's language)."""
+    if row is None:
+        return text
+    values = {**row.keys, **row.columns}
+
+    def show(m: re.Match[str]) -> str:
+        v = values[m.group(1)]
+        if isinstance(v, str) and v in LABELS:
+            vi, en = LABELS[v]
+            return vi if lang == "vi" else en
+        if isinstance(v, bool):
+            return ("có" if v else "không") if lang == "vi" else ("yes" if v else "no")
+        if isinstance(v, date):
+            return f"{v.day:02d}/{v.month:02d}/{v.year}" if lang == "vi" else v.isoformat()
+        return str(v)
+
+    return _PLACEHOLDER.sub(show, text)
 
 
-def _validity_rule(article: int, validity: Validity) -> Rule:
-    lo, hi = validity.from_.isoformat(), validity.until.isoformat()
-    return Rule.model_validate(
-        {
-            "id": f"dieu_{article:02d}.outside_validity",
-            "event": "any",
-            "when": {
-                "any": [
-                    {"field": "reference_date", "lt": validity.from_},
-                    {"field": "reference_date", "gt": validity.until},
-                ]
-            },
-            "priority": 0,
-            "provenance": validity.provenance.model_dump(exclude_none=True),
-            "text_vi": f"Quy chế được áp dụng từ {lo} đến {hi}. {validity.note_vi}",
-            "text_en": f"The regulation applies from {lo} to {hi}. {validity.note_en}",
-            "warnings": [
-                WarningSpec(
-                    code="outside_validity",
-                    message_vi=f"Ngày tham chiếu nằm ngoài thời gian hiệu lực của Quy chế ({lo} – {hi}).",
-                    message_en=f"The reference date is outside the regulation's period of validity ({lo} – {hi}).",
-                ).model_dump()
-            ],
-        }
-    )
+def _resolve(body: Body, row: Row | None) -> Body:
+    """A body expression with a row's column filled in (``row.host`` → ``ubnd``)."""
+    if body.kind == "row" and row is not None:
+        return Body("fixed", str(row.columns[str(body.name)]))
+    if body.kind == "office_of" and body.inner is not None:
+        return Body("office_of", inner=_resolve(body.inner, row))
+    return body
 
 
-def _lead_conflicts(rules: list[CompiledRule], by_path: dict[str, Loaded]) -> None:
-    for event_type in EVENT_TYPES:
-        leaders = [r for r in rules if event_type in r.event_types and r.rule.lead is not None]
-        for i, a in enumerate(leaders):
-            for b in leaders[i + 1 :]:
-                if a.rule.lead == b.rule.lead:
-                    continue
-                if a.order[0] != b.order[0]:  # a declared priority settles who leads
-                    continue
-                if check.can_fire_together(event_type, a.when, b.when):
-                    loaded = by_path[b.path]
-                    idx = loaded.model.rules.index(b.rule)
-                    raise loaded.error(
-                        f"rules {a.id!r} (lead {a.rule.lead}) and {b.id!r} (lead {b.rule.lead}) can both fire "
-                        f"on a {event_type} event: give them different priorities or exclusive conditions",
-                        "rules",
-                        idx,
-                        "lead",
-                    )
-
-
-def compile_rules(src: RuleSource) -> CompiledRegulation:
-    """Check and compile a rule source (raises RuleFileError on the first problem found)."""
-    check.check_outline(src)
-    seen: dict[str, str] = {}
-    compiled: list[CompiledRule] = []
-    validity: Validity | None = None
-    by_path: dict[str, Loaded] = {}
-    for number in sorted(src.articles):
-        loaded = src.articles[number]
-        by_path[loaded.path] = loaded
-        art: ArticleFile = loaded.model
-        check.check_article(loaded, seen)
-        rules = list(art.rules)
-        if art.validity is not None:
-            if validity is not None:
-                raise loaded.error("the period of validity is already given in another article", "validity")
-            validity = art.validity
-            rules.insert(0, _validity_rule(art.article, art.validity))
-        for pos, rule in enumerate(rules):
-            when = C.conjoin(C.normalise(rule.when) if rule.when is not None else None, _in_force_node(rule.in_force))
-            if C.composites(when) > MAX_COMPOSITES:
-                raise loaded.error(
-                    f"condition too complex: {C.composites(when)} all/any groups once normalised, at most "
-                    f"{MAX_COMPOSITES} (a limit of the durable-rules engine); split the rule in two",
-                    "rules",
-                    pos - (1 if art.validity is not None else 0),
-                    "when",
-                )
-            prio = rule.priority if rule.priority is not None else DEFAULT_PRIORITY
-            compiled.append(
-                CompiledRule(
-                    id=rule.id,
-                    article=art.article,
-                    chapter=art.chapter,
-                    event_types=check.rule_event_types(rule),
-                    when=when,
-                    rule=rule,
-                    path=loaded.path,
-                    order=(prio, art.article, pos),
-                )
+def _unit(r: CheckedRule, row: Row | None, node: C.NormalNode | None) -> Unit:
+    rule = r.rule
+    number = None if row is None else row.index + 1
+    condition: Node | None = r.when
+    if row is not None:
+        n = sum(1 for _ in leaves(r.when))
+        tests: tuple[Test, ...] = row_tests(r.table_keys, r.if_absent, row, n)
+        parts: tuple[Node, ...] = ((r.when,) if r.when is not None else ()) + tests
+        condition = parts[0] if len(parts) == 1 else All(parts, ("table",))
+    duties = []
+    for d in r.duties:
+        spec = d.spec
+        dl = spec.deadline
+        days: int | None = None
+        if dl is not None:
+            days = int(row.columns[dl.days[len("row.") :]]) if isinstance(dl.days, str) and row else int(dl.days)
+        duties.append(
+            UnitDuty(
+                party=_resolve(d.party, row),
+                duty=spec.duty,
+                text_vi=_fill(spec.text_vi, row, "vi"),
+                text_en=_fill(spec.text_en, row, "en"),
+                mode=spec.mode,
+                days=days,
+                unit=dl.unit if dl else None,
+                relation=dl.relation if dl else None,
+                anchor=dl.anchor if dl else None,
+                article=d.article,
+                clause=d.clause,
+                point=d.point,
+                provenance=d.provenance,
             )
-    compiled.sort(key=lambda r: r.order)
-    _lead_conflicts(compiled, by_path)
-    by_type = {t: tuple(r for r in compiled if t in r.event_types) for t in EVENT_TYPES}
-    outline = Outline(
-        chapters={n: src.chapters[n].model for n in sorted(src.chapters)},
-        articles={n: src.articles[n].model for n in sorted(src.articles)},
+        )
+    return Unit(
+        id=r.id if number is None else f"{r.id}#{number}",
+        rule=r,
+        row=number,
+        event_types=r.event_types,
+        when=node,
+        condition=condition,
+        order=(*r.order, number or 0),
+        lead=_resolve(r.lead, row) if r.lead is not None else None,
+        coordinating=tuple(_resolve(b, row) for b in r.coordinating),
+        notified=tuple(_resolve(b, row) for b in r.notified),
+        advising=tuple(_resolve(b, row) for b in r.advising),
+        modes=tuple(rule.modes),
+        duties=tuple(duties),
+        warnings=tuple((w.code, _fill(w.message_vi, row, "vi"), _fill(w.message_en, row, "en")) for w in rule.warnings),
+        text_vi=_fill(rule.text_vi, row, "vi"),
+        text_en=_fill(rule.text_en, row, "en"),
+        cites=tuple(rule.cites),
     )
-    return CompiledRegulation(
-        outline=outline,
-        rules=tuple(compiled),
-        by_type=by_type,
-        by_id={r.id: r for r in compiled},
-        validity=validity,
-        source=src.root,
+
+
+def compile_rules(checked: CheckedRules, *, articles: Collection[int] | None = None) -> Plan:
+    """The plan of a checked rule set (or of the rules of some ``articles`` only)."""
+    chosen = [r for r in checked.rules if articles is None or r.article in articles]
+    units = [_unit(r, row, node) for r in chosen for row, node in unit_conditions(r)]
+    units.sort(key=lambda u: u.order)
+    by_id = {r.id: r for r in chosen}
+    exceptions: dict[str, set[str]] = {r.id: set() for r in chosen}
+    for r in chosen:
+        for ancestor in exception_ancestors(r.id, checked.by_id):
+            if ancestor in exceptions:
+                exceptions[ancestor].add(r.id)
+    units_of: dict[str, list[Unit]] = {}
+    for u in units:
+        units_of.setdefault(u.rule_id, []).append(u)
+    del by_id
+    return Plan(
+        checked=checked,
+        units=tuple(units),
+        by_type={t: tuple(u for u in units if t in u.event_types) for t in EVENT_TYPES},
+        by_id={u.id: u for u in units},
+        exceptions={k: frozenset(v) for k, v in exceptions.items() if v},
+        outline=Outline(checked.chapters, checked.articles),
+        validity=checked.validity,
+        source=checked.source,
+        units_of={k: tuple(v) for k, v in units_of.items()},
     )
-
-
-def event_fact(fields: dict[str, Any], reference: date | None) -> dict[str, Any]:
-    """The flat fact both engines match: scalar event fields, dates as ``YYYYMMDD``, and the
-    reference date. Lists and absent (``None``) fields are left out.
-    """
-    fact: dict[str, Any] = {}
-    for key, value in fields.items():
-        kind = type(value)
-        if kind is str or kind is int or kind is bool:  # the common case, first (per-event hot path)
-            fact[key] = value
-        elif value is None or isinstance(value, (list, tuple, dict)):
-            continue
-        else:
-            fact[key] = C.const(value)
-    if reference is not None:
-        fact["reference_date"] = C.day_number(reference)
-    return fact
-
-
-__all__ = [
-    "CompiledRegulation",
-    "CompiledRule",
-    "Outline",
-    "compile_rules",
-    "event_fact",
-    "PARTIES",
-    "Provenance",
-    "RuleFileError",
-]

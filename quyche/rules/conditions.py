@@ -1,28 +1,33 @@
-"""The normalised condition language both engines run, and its pure-Python evaluator (the oracle).
+"""The normal form both engines match, the lowering into it, and its pure-Python evaluator (the oracle).
 
-A rule file's condition (``eq``, ``ne``, ``in``, ``not_in``, ``lt`` …, ``exists``, ``all``, ``any``,
-``not``) is compiled into a small normalised form, the one durable-rules can express directly:
+A rule's condition (:mod:`quyche.rules.syntax`), its version dates and its table row are lowered into a small
+normal form that durable-rules expresses directly:
 
 * ``{"all": [...]}``, ``{"any": [...]}``;
-* ``{"field": f, "op": o, "value": v}`` with ``o`` in ``eq ne lt le gt ge exists not_exists``.
+* ``{"field": f, "op": o, "value": v}`` with ``o`` in ``eq ne lt le gt ge exists not_exists``;
+* ``{"field": f, "op": o, "ref": g}`` with ``o`` in ``eq ne``: field ``f`` compared with field ``g`` of the same
+  event.
 
-Semantics (those of durable-rules on typed data, engine-notes.md §2): a comparison on a missing field
-is false — ``ne`` included. ``not`` is pushed down to the leaves with De Morgan's laws, adding
-``not_exists`` where needed, so that a file's ``ne`` and ``not`` mean what a reader expects: true when
-the field is absent. Dates are compared as integers ``YYYYMMDD``.
+Semantics (those of durable-rules on typed data, once the adapter guards a field reference with ``$ex``): a
+comparison with an absent field is false — ``ne`` included, and for a field reference if either field is absent.
+What a test of the rule file means when its field is absent (``Test.when_absent``: ``ne`` holds, ``eq`` does not)
+is made explicit while lowering by ``not_exists`` branches, and ``not`` is pushed down to the tests by De
+Morgan's laws. Dates are compared as integers ``YYYYMMDD``.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from quyche.rules.model import AllOf, AnyOf, Leaf, NotOf
+from quyche.rules.syntax import FIELD_OPS, All, AnyOf, Node, Not, Test
 
-Node = dict[str, Any]
+NormalNode = dict[str, Any]
 MISSING: Any = object()
+#: The field every fact has for conditions when a date is known: ``as_of`` or the event's ``date``.
+REFERENCE_DATE = "reference_date"
 
 _CMP: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,
@@ -45,67 +50,95 @@ def const(value: Any) -> Any:
     return day_number(value) if isinstance(value, date) else value
 
 
-def _leaf(field: str, op: str, value: Any = None) -> Node:
-    node: Node = {"field": field, "op": op}
+def _leaf(field: str, op: str, value: Any = None) -> NormalNode:
+    node: NormalNode = {"field": field, "op": op}
     if op not in ("exists", "not_exists"):
         node["value"] = const(value)
     return node
 
 
-def normalise(cond: Any, negate: bool = False) -> Node:
-    """Compile a rule-file condition (a model) into the normalised form."""
-    if isinstance(cond, NotOf):
-        return normalise(cond.not_, not negate)
-    if isinstance(cond, (AllOf, AnyOf)):
-        parts = [normalise(c, negate) for c in (cond.all if isinstance(cond, AllOf) else cond.any)]
-        return _combine("all" if isinstance(cond, AllOf) != negate else "any", parts)
-    if not isinstance(cond, Leaf):  # pragma: no cover - the model admits nothing else
-        raise TypeError(f"not a condition: {cond!r}")
-    f, op, v = cond.field, cond.op, cond.value
-    if op == "exists":
-        present = bool(v) != negate
-        return _leaf(f, "exists" if present else "not_exists")
-    if op in ("in", "not_in"):
-        positive = (op == "in") != negate
-        if positive:
-            return {"any": [_leaf(f, "eq", x) for x in v]} if len(v) > 1 else _leaf(f, "eq", v[0])
-        # not in: every comparison differs, or the field is absent
-        differs = [_leaf(f, "ne", x) for x in v]
-        return {"any": [{"all": differs} if len(differs) > 1 else differs[0], _leaf(f, "not_exists")]}
-    if op == "ne":  # a file's ``ne`` is "not equal", true when absent
-        return normalise(Leaf(field=f, eq=v), not negate)
-    if not negate:
-        return _leaf(f, op, v)
-    return {"any": [_leaf(f, _NEGATE[op], v), _leaf(f, "not_exists")]}
-
-
-def _combine(kind: str, parts: list[Node]) -> Node:
-    """``{kind: parts}``, with nested nodes of the same kind spliced in (``all`` of ``all`` is one
-    ``all``): the same meaning, fewer composite nodes (durable-rules allows few, see ``composites``).
+def _combine(kind: str, parts: list[NormalNode]) -> NormalNode:
+    """``{kind: parts}``, with nested nodes of the same kind spliced in (``all`` of ``all`` is one ``all``): the
+    same meaning, fewer composite nodes (durable-rules allows few, see :func:`composites`).
     """
-    flat: list[Node] = []
+    flat: list[NormalNode] = []
     for part in parts:
         flat.extend(part[kind] if kind in part else [part])
     return flat[0] if len(flat) == 1 else {kind: flat}
 
 
-def conjoin(*nodes: Node | None) -> Node | None:
+def conjoin(*nodes: NormalNode | None) -> NormalNode | None:
     """All of the given nodes (``None`` means "always")."""
     parts = [n for n in nodes if n is not None]
-    if not parts:
+    return _combine("all", parts) if parts else None
+
+
+def lower(node: Node | None, negate: bool = False) -> NormalNode | None:
+    """A condition of the rule language in the normal form (``negate``: its negation)."""
+    if node is None:
         return None
-    return _combine("all", parts)
+    if isinstance(node, Not):
+        return lower(node.part, not negate)
+    if isinstance(node, (All, AnyOf)):
+        parts = [lower(p, negate) for p in node.parts]
+        kind = "all" if isinstance(node, All) != negate else "any"
+        return _combine(kind, [p for p in parts if p is not None])
+    return _lower_test(node, negate)
 
 
-def composites(node: Node | None) -> int:
-    """The number of ``all``/``any`` nodes in a normalised condition."""
+def _lower_test(t: Test, negate: bool) -> NormalNode:
+    f = t.field
+    if t.op == "given":
+        present = bool(t.value) != negate
+        return _leaf(f, "exists" if present else "not_exists")
+    if t.op in FIELD_OPS:
+        positive = (t.op == "same_as") != negate  # "same" is the comparison that must hold when both are present
+        compare: NormalNode = {"field": f, "op": "eq" if positive else "ne", "ref": t.value}
+        absent_fields = [f, t.value]
+    elif t.op in ("in", "not_in"):
+        inside = (t.op == "in") != negate
+        if inside:
+            compare = _combine("any", [_leaf(f, "eq", v) for v in t.value])
+        else:
+            compare = _combine("all", [_leaf(f, "ne", v) for v in t.value])
+        absent_fields = [f]
+    else:
+        op = _NEGATE[t.op] if negate else t.op
+        compare = _leaf(f, op, t.value)
+        absent_fields = [f]
+    if t.when_absent != negate:  # the test (or its negation) holds of an event without the field
+        return _combine("any", [compare, *(_leaf(a, "not_exists") for a in absent_fields)])
+    return compare
+
+
+def in_force_node(from_: date | None, until: date | None) -> NormalNode | None:
+    """A rule version applies from ``from`` until ``until`` (inclusive) by the reference date. An event with no
+    date meets the version in force now — the one with no ``until``.
+    """
+    parts: list[NormalNode] = []
+    if from_ is not None:
+        parts.append(
+            {"any": [_leaf(REFERENCE_DATE, "ge", from_), _leaf(REFERENCE_DATE, "not_exists")]},
+        )
+    if until is not None:
+        parts.append(_leaf(REFERENCE_DATE, "le", until))
+    return conjoin(*parts)
+
+
+def composites(node: NormalNode | None) -> int:
+    """The number of ``all``/``any`` nodes in a normal-form condition."""
     if node is None or ("all" not in node and "any" not in node):
         return 0
     return 1 + sum(composites(n) for n in _children(node))
 
 
-def holds(node: Node | None, fact: Mapping[str, Any]) -> bool:
-    """Evaluate a normalised condition against a fact (the reference semantics)."""
+def _children(node: NormalNode) -> list[NormalNode]:
+    children: list[NormalNode] = node["all"] if "all" in node else node["any"]
+    return children
+
+
+def holds(node: NormalNode | None, fact: Mapping[str, Any]) -> bool:
+    """Evaluate a normal-form condition against a fact (the reference semantics)."""
     if node is None:
         return True
     if "all" in node:
@@ -120,19 +153,16 @@ def holds(node: Node | None, fact: Mapping[str, Any]) -> bool:
         return value is MISSING
     if value is MISSING:
         return False
-    target = node["value"]
+    target = fact.get(node["ref"], MISSING) if "ref" in node else node["value"]
+    if target is MISSING:
+        return False
     if type(value) is not type(target):  # typed: the checker keeps mixed types out of rule files
         return bool(op == "ne")
     return bool(_CMP[op](value, target))
 
 
-def _children(node: Node) -> list[Node]:
-    children: list[Node] = node["all"] if "all" in node else node["any"]
-    return children
-
-
-def fields_of(node: Node | None) -> set[str]:
-    """The event fields a normalised condition reads."""
+def fields_of(node: NormalNode | None) -> set[str]:
+    """The event fields a normal-form condition reads (both sides of a field reference)."""
     if node is None:
         return set()
     if "all" in node or "any" in node:
@@ -140,11 +170,11 @@ def fields_of(node: Node | None) -> set[str]:
         for n in _children(node):
             out |= fields_of(n)
         return out
-    return {node["field"]}
+    return {node["field"], node["ref"]} if "ref" in node else {node["field"]}
 
 
-def constants_of(node: Node | None, field: str) -> set[Any]:
-    """The constants a normalised condition compares ``field`` with."""
+def constants_of(node: NormalNode | None, field: str) -> set[Any]:
+    """The constants a normal-form condition compares ``field`` with."""
     if node is None:
         return set()
     if "all" in node or "any" in node:
@@ -155,53 +185,28 @@ def constants_of(node: Node | None, field: str) -> set[Any]:
     return {node["value"]} if node["field"] == field and "value" in node else set()
 
 
-def describe(node: Node | None, fact: Mapping[str, Any] | None = None) -> str:
-    """A readable form of a condition; with a fact, ``any`` shows only the branches that held."""
+def int_constants(node: NormalNode | None) -> Iterable[int]:
+    """Every integer constant of a normal-form condition (for the engines' integer range)."""
     if node is None:
-        return "applies to every event of this type"
-    if "all" in node:
-        return " and ".join(_paren(describe(n, fact)) for n in node["all"])
-    if "any" in node:
-        branches = node["any"]
-        if fact is not None:
-            held = [n for n in branches if holds(n, fact)]
-            branches = held or branches
-        return " or ".join(_paren(describe(n, fact)) for n in branches)
-    f, op = node["field"], node["op"]
-    if op == "exists":
-        return f"{f} is given"
-    if op == "not_exists":
-        return f"{f} is not given"
-    symbol = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}[op]
-    return f"{f} {symbol} {_show(node['value'], f)}"
-
-
-def _show(value: Any, field: str) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int) and (field == "reference_date" or field.endswith("date") or field.endswith("opening")):
-        if 10000101 <= value <= 99991231:
-            return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
-    return str(value)
-
-
-def _paren(text: str) -> str:
-    return f"({text})" if " or " in text or " and " in text else text
+        return
+    if "all" in node or "any" in node:
+        for n in _children(node):
+            yield from int_constants(n)
+    elif isinstance(node.get("value"), int) and not isinstance(node.get("value"), bool):
+        yield node["value"]
 
 
 # --------------------------------------------------------------------------- compiled once, at load time
 
 #: A compiled condition: ``holds(node, fact)`` for one fixed node.
 Predicate = Callable[[Mapping[str, Any]], bool]
-#: A compiled description: ``describe(node, fact)`` for one fixed node.
-Describer = Callable[[Mapping[str, Any]], str]
 
 
 def _always(fact: Mapping[str, Any]) -> bool:
     return True
 
 
-def compile_predicate(node: Node | None) -> Predicate:
+def compile_predicate(node: NormalNode | None) -> Predicate:
     """``holds(node, ·)`` as a closure built once: the same semantics without walking the tree per call.
 
     The closures keep no state; they read only the fact they are given.
@@ -227,6 +232,20 @@ def compile_predicate(node: Node | None) -> Predicate:
         return lambda f: f.get(name, missing) is not missing
     if op == "not_exists":
         return lambda f: f.get(name, missing) is missing
+    if "ref" in node:
+        ref = node["ref"]
+        if op == "eq":
+            return lambda f: (
+                (v := f.get(name, missing)) is not missing
+                and (w := f.get(ref, missing)) is not missing
+                and type(v) is type(w)
+                and v == w
+            )
+        return lambda f: (
+            (v := f.get(name, missing)) is not missing
+            and (w := f.get(ref, missing)) is not missing
+            and (type(v) is not type(w) or v != w)
+        )
     target = node["value"]
     kind = type(target)
     if op == "eq":
@@ -237,24 +256,22 @@ def compile_predicate(node: Node | None) -> Predicate:
     return lambda f: type(v := f.get(name, missing)) is kind and bool(cmp(v, target))
 
 
-def _has_any(node: Node) -> bool:
-    if "any" in node:
+# ------------------------------------------------------------------ tests of the rule language, one by one
+
+
+def test_holds(t: Test, fact: Mapping[str, Any]) -> bool:
+    """Whether one test of a rule file holds of a fact (the meaning :func:`lower` preserves)."""
+    return holds(_lower_test(t, False), fact)
+
+
+def syntax_holds(node: Node | None, truths: Mapping[int, bool]) -> bool:
+    """Whether a condition holds, given the truth of each of its tests by index."""
+    if node is None:
         return True
-    return "all" in node and any(_has_any(n) for n in node["all"])
-
-
-def compile_describe(node: Node | None) -> Describer:
-    """``describe(node, ·)`` as a closure built once; only ``any`` nodes depend on the fact."""
-    if node is None or not _has_any(node):
-        text = describe(node)
-        return lambda f: text
-    if "all" in node:
-        parts = tuple(compile_describe(n) for n in node["all"])
-        return lambda f: " and ".join(_paren(p(f)) for p in parts)
-    branches = tuple((compile_predicate(n), compile_describe(n)) for n in node["any"])
-
-    def describe_any(f: Mapping[str, Any]) -> str:
-        held = [d for p, d in branches if p(f)] or [d for _, d in branches]
-        return " or ".join(_paren(d(f)) for d in held)
-
-    return describe_any
+    if isinstance(node, Test):
+        return truths[node.index]
+    if isinstance(node, Not):
+        return not syntax_holds(node.part, truths)
+    if isinstance(node, All):
+        return all(syntax_holds(p, truths) for p in node.parts)
+    return any(syntax_holds(p, truths) for p in node.parts)

@@ -36,7 +36,7 @@ from typing import Any
 
 from quyche.errors import EngineError
 from quyche.rules import conditions as C
-from quyche.rules.compile import CompiledRegulation
+from quyche.rules.compile import Plan
 
 try:  # the C extension may fail to build or import (e.g. on Python 3.13 without the CPPFLAGS fix)
     import durable_rules_engine
@@ -90,6 +90,12 @@ def to_durable(node: dict[str, Any]) -> dict[str, Any]:
         return {"$ex": {f: 1}}
     if op == "not_exists":
         return {"$nex": {f: 1}}
+    if "ref" in node:
+        # a field of the same message (``$m``); durable finds ``a == $m.b`` and ``a != $m.b`` both true when
+        # ``b`` is absent (measured), so the reference is guarded: the comparison holds only when both are present
+        ref = durable_field(node["ref"])
+        compare = {"$neq": {f: {"$m": ref}}} if op == "ne" else {f: {"$m": ref}}
+        return {"$and": [{"$ex": {ref: 1}}, compare]}
     v = node["value"]
     if op == "eq":
         return {f: v}
@@ -101,7 +107,7 @@ class DurableEngine:
 
     name = "durable"
 
-    def __init__(self, reg: CompiledRegulation) -> None:
+    def __init__(self, reg: Plan) -> None:
         if IMPORT_ERROR is not None:
             raise EngineError(f"durable-rules is not available: {IMPORT_ERROR}")
         self._order: dict[str, int] = {r.id: i for i, r in enumerate(reg.rules)}

@@ -1,14 +1,15 @@
-"""Pydantic models of the rule files (``format: quyche/rule@1`` and ``quyche/chapter@1``).
+"""Pydantic models of the rule files (``format: quyche/rule@2`` and ``quyche/chapter@1``): the *read* stage's
+output, checked for shape only (keys, types, ranges). What the values mean — event fields, bodies, clauses,
+exceptions — is checked by :mod:`quyche.rules.check`.
 
-A chapter file (``rules/chuong_N.yaml``) gives the chapter's number, titles and articles. An article
-file (``rules/dieu_NN.yaml``) gives the article's titles, a paraphrase, its rules and what it
-deliberately does not encode. A rule says when it applies (event types and a condition) and what it
-decides (lead, coordinating, notified, advising, modes, responsibilities with deadlines, warnings),
-with the clause it cites and its provenance.
+A chapter file (``rules/chuong_N.yaml``) gives the chapter's number, titles and articles. An article file
+(``rules/dieu_NN.yaml``) gives the article's titles, its clauses (number, Vietnamese text, English gloss), its
+rules, its standing duties and what it deliberately does not encode (``docs/rule-format.md``).
 
-Conditions are data: a leaf compares one event field with a constant (``eq``, ``ne``, ``in``,
-``not_in``, ``lt``, ``le``, ``gt``, ``ge``) or tests its presence (``exists``); ``all``, ``any`` and
-``not`` combine them. Nothing in a rule file is ever evaluated as code.
+A rule says when it applies (event types, a condition, optionally a table of cases), whether it is an
+exception to a more general rule, what it decides (lead, coordinating, notified, advising, modes, duties with
+deadlines, warnings), the clause it cites and its provenance. Conditions are data (a mapping of event fields to
+tests, see :mod:`quyche.rules.syntax`); nothing in a rule file is ever evaluated as code.
 """
 
 from __future__ import annotations
@@ -16,21 +17,37 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, Tag, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from quyche.chapters.chuong_4 import ModeId
+from quyche.events_base import ArticleNo
 
-RULE_FORMAT = "quyche/rule@1"
+RULE_FORMAT = "quyche/rule@2"
 CHAPTER_FORMAT = "quyche/chapter@1"
 
 Scalar = Union[StrictBool, int, date, str]  # noqa: UP007 - order matters: bool before int
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 RuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$", max_length=100)]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
-#: A body named by a rule: an identifier (``ubnd``), an event field (``event.received_by``), ``lead``,
-#: ``all_parties``, ``other_parties`` (the parties except the lead), or ``office_of(X)`` for the office
-#: that advises X (Điều 18).
+ClauseNo = Annotated[int, Field(ge=1, le=50)]
+PointLetter = Annotated[str, Field(pattern=r"^[a-zđ]$")]
+#: A body named by a rule (parsed by :func:`quyche.rules.syntax.parse_body`): an identifier (``ubnd``), an event
+#: field (``event.received_by``), a table column (``row.host``), ``lead``, ``all_parties``, ``other_parties``
+#: (the parties but the lead), or ``office_of(X)`` for the office that advises X (Điều 18).
 BodyExpr = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.()]*$", max_length=80)]
+#: A table column that holds a number: ``row.days``.
+ColumnRef = Annotated[str, Field(pattern=r"^row\.[a-z][a-z0-9_]*$", max_length=80)]
+#: A condition: a mapping of event fields to tests, and ``all`` / ``any`` / ``not`` (:mod:`quyche.rules.syntax`).
+Condition = Annotated[
+    dict[str, Any],
+    Field(
+        min_length=1,
+        json_schema_extra={
+            "description": "event field: value | {eq|ne|lt|le|gt|ge: value} | {in|not_in: [values] or a named set} | "
+            "{given: true|false} | {same_as|differs_from: another field}; and all: [..], any: [..], not: {..}"
+        },
+    ),
+]
 
 
 class _Strict(BaseModel):
@@ -38,8 +55,8 @@ class _Strict(BaseModel):
 
 
 class Provenance(_Strict):
-    """Where a rule comes from: the public ``summary``, a national ``law`` (``basis`` names the
-    instrument and article), or ``reconstructed`` (inferred; to check against the signed text).
+    """Where a rule comes from: the public ``summary``, a national ``law`` (``basis`` names the instrument and
+    article), or ``reconstructed`` (inferred; to check against the signed text).
     """
 
     source: Literal["summary", "law", "reconstructed"]
@@ -53,102 +70,31 @@ class Provenance(_Strict):
         return self
 
 
-class Leaf(_Strict):
-    """Compare one event field with a constant, or test that it is present (exactly one operator)."""
+class Point(_Strict):
+    """A point (điểm a, b …) of a clause."""
 
-    field: Identifier
-    eq: Scalar | None = None
-    ne: Scalar | None = None
-    in_: Annotated[list[Scalar], Field(min_length=1, max_length=50)] | None = Field(default=None, alias="in")
-    not_in: Annotated[list[Scalar], Field(min_length=1, max_length=50)] | None = None
-    lt: Scalar | None = None
-    le: Scalar | None = None
-    gt: Scalar | None = None
-    ge: Scalar | None = None
-    exists: StrictBool | None = None
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
-
-    @model_validator(mode="after")
-    def _one_operator(self) -> Leaf:
-        ops = self.operators()
-        if len(ops) != 1:
-            raise ValueError(
-                "a condition on a field needs exactly one of eq, ne, in, not_in, lt, le, gt, ge, exists"
-                + (f" (found {', '.join(ops)})" if ops else "")
-            )
-        return self
-
-    def operators(self) -> list[str]:
-        """The operators this leaf sets (exactly one once validated)."""
-        names = ("eq", "ne", "in_", "not_in", "lt", "le", "gt", "ge", "exists")
-        return [n.rstrip("_") for n in names if getattr(self, n) is not None]
-
-    @property
-    def op(self) -> str:
-        """The operator's name as written in the file."""
-        return self.operators()[0]
-
-    @property
-    def value(self) -> Any:
-        """The constant the field is compared with."""
-        return getattr(self, "in_" if self.op == "in" else self.op)
+    point: PointLetter
+    text_vi: Text
+    text_en: Text
 
 
-class AllOf(_Strict):
-    """True when every condition holds."""
+class Clause(_Strict):
+    """A clause (khoản) of an article: its number, its text in Vietnamese (our paraphrase: the signed text is not
+    available) and an English gloss, and its points if it has some.
+    """
 
-    all: Annotated[list[Condition], Field(min_length=1, max_length=50)]
-
-
-class AnyOf(_Strict):
-    """True when at least one condition holds."""
-
-    any: Annotated[list[Condition], Field(min_length=1, max_length=50)]
-
-
-class NotOf(_Strict):
-    """True when the condition does not hold."""
-
-    not_: Condition = Field(alias="not")
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
-
-
-def _condition_kind(value: Any) -> str | None:
-    if isinstance(value, BaseModel):
-        return {Leaf: "leaf", AllOf: "all", AnyOf: "any", NotOf: "not"}.get(type(value))
-    if isinstance(value, dict):
-        for key in ("all", "any", "not"):
-            if key in value:
-                return key
-        return "leaf"
-    return None
-
-
-Condition = Annotated[
-    Union[  # noqa: UP007
-        Annotated[Leaf, Tag("leaf")],
-        Annotated[AllOf, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[NotOf, Tag("not")],
-    ],
-    Discriminator(
-        _condition_kind,
-        custom_error_type="condition",
-        custom_error_message="a condition is a mapping: {field: …, eq: …}, {all: […]}, {any: […]} or {not: …}",
-    ),
-]
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-NotOf.model_rebuild()
+    clause: ClauseNo
+    text_vi: Text
+    text_en: Text
+    points: list[Point] = []
 
 
 class DeadlineSpec(_Strict):
-    """A time limit: ``days`` counted in calendar or working days, ``within`` or ``before`` an anchor
-    date named by an event field (``date``, ``submission_date``, ``session_opening``).
+    """A time limit: ``days`` (a number, or a table column ``row.X``) counted in calendar or working days,
+    ``within`` or ``before`` an anchor date named by a date field of the event (``date``, ``submission_date`` …).
     """
 
-    days: Annotated[int, Field(ge=0, le=3650)]
+    days: Annotated[int, Field(ge=0, le=3650)] | ColumnRef
     unit: Literal["days", "working_days"]
     relation: Literal["within", "before"]
     anchor: Identifier
@@ -163,14 +109,14 @@ class ResponsibilitySpec(_Strict):
     text_en: Text
     mode: ModeId | None = None
     deadline: DeadlineSpec | None = None
-    clause: Annotated[int, Field(ge=1, le=50)] | None = None
-    point: Annotated[str, Field(pattern=r"^[a-zđ]$")] | None = None
-    article: Annotated[int, Field(ge=1, le=23)] | None = None
+    article: ArticleNo | None = None
+    clause: ClauseNo | None = None
+    point: PointLetter | None = None
     provenance: Provenance | None = None
 
 
 class WarningSpec(_Strict):
-    """A warning the decision carries when the rule fires."""
+    """A warning the decision carries when the rule applies."""
 
     code: Identifier
     message_vi: Text
@@ -193,14 +139,28 @@ class InForce(_Strict):
         return self
 
 
+class Table(_Strict):
+    """A table of cases: the rule applies to an event whose ``keys`` fields match a row, and reads the row's other
+    columns (``row.X`` in a body, a deadline's ``days``, ``{X}`` in a text). One row per case, no duplicates;
+    where the keys have finitely many values, every case the rule's condition admits must have a row.
+    ``if_absent`` gives the value an absent key field counts as (``complex: false``).
+    """
+
+    keys: Annotated[list[Identifier], Field(min_length=1, max_length=6)]
+    if_absent: dict[Identifier, Scalar] = {}
+    rows: Annotated[list[dict[Identifier, Scalar]], Field(min_length=1, max_length=500)]
+
+
 class Rule(_Strict):
     """One rule: when it applies, what it decides, the clause it cites and where it comes from."""
 
     id: RuleId
     event: Identifier | Annotated[list[Identifier], Field(min_length=1)]
     when: Condition | None = None
-    clause: Annotated[int, Field(ge=1, le=50)] | None = None
-    point: Annotated[str, Field(pattern=r"^[a-zđ]$")] | None = None
+    table: Table | None = None
+    exception_to: RuleId | Annotated[list[RuleId], Field(min_length=1)] | None = None
+    clause: ClauseNo | None = None
+    point: PointLetter | None = None
     priority: Annotated[int, Field(ge=0, le=1000)] | None = None
     in_force: InForce | None = None
     provenance: Provenance
@@ -213,12 +173,19 @@ class Rule(_Strict):
     modes: list[ModeId] = []
     responsibilities: list[ResponsibilitySpec] = []
     warnings: list[WarningSpec] = []
-    cites: list[Annotated[int, Field(ge=1, le=23)]] = []
+    cites: list[ArticleNo] = []
 
     @property
     def event_types(self) -> tuple[str, ...]:
-        """The event types this rule applies to (``any`` is expanded by the checker)."""
+        """The event types as written (``any`` is expanded by the checker)."""
         return (self.event,) if isinstance(self.event, str) else tuple(self.event)
+
+    @property
+    def exceptions_to(self) -> tuple[str, ...]:
+        """The rules this rule is an exception to."""
+        if self.exception_to is None:
+            return ()
+        return (self.exception_to,) if isinstance(self.exception_to, str) else tuple(self.exception_to)
 
 
 class NotEncoded(_Strict):
@@ -245,7 +212,7 @@ class StandingDuty(_Strict):
 
     party: Identifier
     duty: Identifier
-    clause: Annotated[int, Field(ge=1, le=50)] | None = None
+    clause: ClauseNo | None = None
     text_vi: Text
     text_en: Text
     provenance: Provenance
@@ -254,18 +221,21 @@ class StandingDuty(_Strict):
 class ArticleFile(_Strict):
     """``rules/dieu_NN.yaml``: one article of the regulation."""
 
-    format: Literal["quyche/rule@1"]
-    article: Annotated[int, Field(ge=1, le=23)]
+    format: Literal["quyche/rule@2"]
+    article: ArticleNo
     chapter: Annotated[int, Field(ge=1, le=7)]
     title_vi: Text
     title_en: Text
     provenance: Provenance
-    text_vi: Text | None = None
-    text_en: Text | None = None
+    clauses: Annotated[list[Clause], Field(min_length=1, max_length=50)]
     rules: list[Rule] = []
     standing_duties: list[StandingDuty] = []
     not_encoded: list[NotEncoded] = []
     validity: Validity | None = None
+
+    def clause(self, number: int) -> Clause | None:
+        """The clause with this number, if the article has it."""
+        return next((c for c in self.clauses if c.clause == number), None)
 
 
 class ChapterFile(_Strict):
@@ -277,4 +247,4 @@ class ChapterFile(_Strict):
     title_vi: Text
     title_en: Text
     provenance: Provenance
-    articles: Annotated[list[Annotated[int, Field(ge=1, le=23)]], Field(min_length=1)]
+    articles: Annotated[list[ArticleNo], Field(min_length=1)]

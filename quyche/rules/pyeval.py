@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from quyche.rules import conditions as C
-from quyche.rules.compile import CompiledRegulation
+from quyche.rules.compile import Plan
 
 
 class PythonEngine:
@@ -18,7 +18,7 @@ class PythonEngine:
 
     name = "python"
 
-    def __init__(self, reg: CompiledRegulation) -> None:
+    def __init__(self, reg: Plan) -> None:
         self._by_type = {
             t: tuple((r.id, C.compile_predicate(r.when)) for r in rules) for t, rules in reg.by_type.items()
         }

@@ -1,4 +1,4 @@
-"""Read ``rules/`` into models: one chapter file per chapter, one article file per article.
+"""The *read* stage: ``rules/`` into models, one chapter file per chapter, one article file per article.
 
 Every failure is one :class:`~quyche.errors.RuleFileError` naming the file, the line and the field,
 with a "did you mean …?" suggestion for a misspelt key. The files are read in sorted order, and the
@@ -60,17 +60,15 @@ def _allowed_keys(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
         "not_encoded": m.NotEncoded,
         "validity": m.Validity,
         "standing_duties": m.StandingDuty,
+        "clauses": m.Clause,
+        "points": m.Point,
+        "table": m.Table,
     }
     current: type[BaseModel] = root
     for part in loc[:-1]:
         if isinstance(part, str) and part in names:
             current = names[part]
-        elif part in ("when", "all", "any", "not", "leaf"):
-            current = m.Leaf
-    keys = _model_fields(current)
-    if current is m.Leaf:
-        keys += ["all", "any", "not"]
-    return keys
+    return _model_fields(current)
 
 
 def format_validation_error(

@@ -115,14 +115,20 @@ def evaluate(source: str, as_of: str | None, engine: str, rules: str | None, ind
 @main.command()
 @click.argument("source", metavar="FILE|-")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--why-not", "why_not", metavar="RULE_ID", default=None, help="Say why this rule did not apply.")
 @_as_of_option
 @_engine_option
 @_rules_option
 @_guard
-def explain(source: str, lang: str, as_of: str | None, engine: str, rules: str | None) -> None:
+def explain(source: str, lang: str, why_not: str | None, as_of: str | None, engine: str, rules: str | None) -> None:
     """Explain the decision for one event, in Vietnamese (default) or English."""
     event = _read_event(source)
     reg = _regulation(rules, engine)
+    if why_not is not None:
+        from quyche.why import why_not_text
+
+        click.echo(why_not_text(reg.why_not(event, why_not, as_of=as_of), lang), nl=False)  # type: ignore[arg-type]
+        return
     decision = reg.evaluate(event, as_of=as_of)
     click.echo(explain_text(decision, lang, regulation=reg, event=event), nl=False)  # type: ignore[arg-type]
 

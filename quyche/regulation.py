@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from quyche.decision import Decision
 from quyche.errors import EngineError, InvalidEvent, QuycheError, RuleFileError
@@ -21,6 +21,9 @@ from quyche.rules.compile import Plan, compile_rules
 from quyche.rules.pyeval import PythonEngine
 from quyche.rules.read import read_rules
 from quyche.rules.runtime import Runtime, event_fact
+
+if TYPE_CHECKING:
+    from quyche.why import WhyNot
 
 EngineName = Literal["durable", "python", "auto"]
 #: How many events ``evaluate_many`` validates and matches together (it reads that many ahead).
@@ -185,6 +188,14 @@ class Regulation:
                 raise _public_error(failure) from (
                     None if isinstance(failure, (QuycheError, RecursionError)) else failure
                 )
+
+    def why_not(self, event: Mapping[str, Any], rule_id: str, as_of: date | str | None = None) -> WhyNot:
+        """Why the rule ``rule_id`` did (or did not) apply to ``event``: the tests of its condition that failed, a
+        version not in force, no row of its table, or an exception that applied instead (:mod:`quyche.why`).
+        """
+        from quyche.why import why_not
+
+        return why_not(self, event, rule_id, as_of)
 
     def close(self) -> None:
         """Release the engine's resources (durable-rules keeps rulesets in a process-wide table)."""

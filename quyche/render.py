@@ -114,6 +114,8 @@ def condition_words(
         from quyche.rules.conditions import syntax_holds
 
         branches = [p for p in branches if syntax_holds(p, truths)] or branches
+    if len(branches) == 1:
+        return condition_words(branches[0], lang, truths, fact)
     return or_.join(_paren(condition_words(p, lang, truths, fact), lang) for p in branches)
 
 

@@ -111,7 +111,7 @@ def _reasons(decision: Decision, lang: Lang, regulation: Regulation | None, even
     units = regulation.compiled.by_id
     out: list[str] = []
     for i, t in enumerate(decision.trace, 1):
-        unit = units.get(t.rule if t.row is None else f"{t.rule}#{t.row}")
+        unit = units.get(t.rule if t.row is None else f"{t.rule}#{t.row}")  # Plan.unit_for, tolerant
         if unit is None:  # the decision came from other rules: say what the trace says
             out.append(f"  {i}. {t.rule}: {t.reason}")
             continue

@@ -51,7 +51,7 @@ import annotated_types
 from hypothesis import strategies as st
 from pydantic.fields import FieldInfo
 
-from quyche.chapters.chuong_1 import OFFICES, PARTIES, RECIPIENTS
+from quyche.chapters.chuong_1 import OFFICES, PARTIES, RECIPIENTS, SETS
 from quyche.decision import Decision
 from quyche.events import EVENT_TYPES, FIELD_SPECS, FieldSpec
 
@@ -476,6 +476,13 @@ def _leaf_values(spec: FieldSpec, dated: S[date]) -> S[Any] | None:
     return None  # lists cannot be tested by a condition
 
 
+def _compatible(a: FieldSpec, b: FieldSpec) -> bool:
+    """Two fields a condition may compare with each other (same kind; enumerations that share a value)."""
+    if a.name == b.name or a.kind != b.kind or a.kind in ("list", "str"):
+        return False
+    return a.kind != "enum" or bool(set(a.values) & set(b.values))
+
+
 def _leaves(event_type: str, dated: S[date]) -> S[dict[str, Any]]:
     specs = dict(FIELD_SPECS[event_type])
     specs["reference_date"] = FieldSpec("reference_date", "date")
@@ -484,17 +491,42 @@ def _leaves(event_type: str, dated: S[date]) -> S[dict[str, Any]]:
         values = _leaf_values(spec, dated)
         if values is None:
             continue
-        ops = ["eq", "ne"] + (["lt", "le", "gt", "ge"] if spec.kind in ("int", "date") else [])
-        options.append(st.builds(lambda op, v, f=name: {"field": f, op: v}, st.sampled_from(ops), values))
+        ops = ["ne"] + (["lt", "le", "gt", "ge"] if spec.kind in ("int", "date") else [])
+        options.append(values.map(lambda v, f=name: {f: v}))
+        options.append(st.builds(lambda op, v, f=name: {f: {op: v}}, st.sampled_from(ops), values))
         options.append(
             st.builds(
-                lambda op, vs, f=name: {"field": f, op: vs},
+                lambda op, vs, f=name: {f: {op: vs}},
                 st.sampled_from(["in", "not_in"]),
                 st.lists(values, min_size=1, max_size=3, unique=True),
             )
         )
-        options.append(st.builds(lambda b, f=name: {"field": f, "exists": b}, st.booleans()))
+        named = [n for n, members in SETS.items() if spec.kind == "enum" and set(members) <= set(spec.values)]
+        if named:
+            options.append(
+                st.builds(lambda op, n, f=name: {f: {op: n}}, st.sampled_from(["in", "not_in"]), st.sampled_from(named))
+            )
+        options.append(st.builds(lambda b, f=name: {f: {"given": b}}, st.booleans()))
+        others = sorted(o for o, other in specs.items() if _compatible(spec, other))
+        if others:
+            options.append(
+                st.builds(
+                    lambda op, g, f=name: {f: {op: g}},
+                    st.sampled_from(["same_as", "differs_from"]),
+                    st.sampled_from(others),
+                )
+            )
     return st.one_of(options)
+
+
+def _merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several conditions as one mapping where their keys differ, else as ``all``."""
+    merged: dict[str, Any] = {}
+    for p in parts:
+        if set(p) & set(merged):
+            return {"all": parts}
+        merged.update(p)
+    return merged
 
 
 def conditions(
@@ -504,10 +536,11 @@ def conditions(
     min_date: date = MIN_DATE,
     max_date: date = MAX_DATE,
 ) -> S[dict[str, Any]]:
-    """Conditions of the rule-file language (``docs/architecture.md``) over the fields of ``type``
-    (default: any event type) and ``reference_date``, with values of each field's type and
-    enumeration, so that the loader's checks accept them. Dates are ``datetime.date`` values, as the
-    YAML loader reads them.
+    """Conditions of the rule language (``docs/rule-format.md``) over the fields of ``type`` (default: any event
+    type) and ``reference_date``: values, ``ne``/``lt``…, ``in``/``not_in`` (lists and named sets), ``given``,
+    ``same_as``/``differs_from`` another field, several fields in one mapping, ``all``/``any``/``not``. Values
+    have each field's type and enumeration, so the checker accepts them. Dates are ``datetime.date`` values, as
+    the YAML loader reads them.
     """
     if type is None:
         return event_types().flatmap(
@@ -517,6 +550,7 @@ def conditions(
     return st.recursive(
         _leaves(type, dated),
         lambda inner: st.one_of(
+            st.lists(inner, min_size=1, max_size=3).map(_merge),
             st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"all": xs}),
             st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"any": xs}),
             inner.map(lambda x: {"not": x}),
@@ -568,6 +602,39 @@ def rule_sets(
     return st.lists(one, min_size=min_size, max_size=max_size).map(
         lambda rules: [{"id": f"{prefix}.g{i}", **r} for i, r in enumerate(rules)]
     )
+
+
+def article_file(rules: list[dict[str, Any]], *, article: int = 21, chapter: int = 7) -> dict[str, Any]:
+    """An article file (``format: quyche/rule@2``) holding ``rules``, with one clause: for compiling generated
+    rules alone (:func:`compile_article`).
+    """
+    return {
+        "format": "quyche/rule@2",
+        "article": article,
+        "chapter": chapter,
+        "title_vi": "Điều sinh tự động để kiểm thử",
+        "title_en": "A generated article for testing",
+        "provenance": {"source": "reconstructed"},
+        "clauses": [{"clause": 1, "text_vi": "Khoản sinh tự động.", "text_en": "A generated clause."}],
+        "rules": rules,
+    }
+
+
+def compile_article(data: dict[str, Any], *, name: str | None = None) -> Any:
+    """Check and compile one article file's data alone (with its chapter from the bundled rules): the plan both
+    engines run (``quyche.rules.compile.Plan``). Raises RuleFileError like ``quyche.load``.
+    """
+    from quyche.regulation import bundled_rules_dir
+    from quyche.rules.check import check
+    from quyche.rules.compile import compile_rules
+    from quyche.rules.read import RuleSource
+    from quyche.rules.yamlsafe import Document, parse_file
+
+    root = bundled_rules_dir()
+    article, chapter = int(data["article"]), int(data["chapter"])
+    doc = Document(data=data, path=name or f"dieu_{article:02d}.yaml")
+    src = RuleSource(str(root), {}, {}).with_documents(parse_file(root / f"chuong_{chapter}.yaml"), doc)
+    return compile_rules(check(src, complete=False))
 
 
 # --------------------------------------------------------------------------------------------------

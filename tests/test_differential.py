@@ -1,34 +1,34 @@
-"""Contract §4: "Both engines give identical decisions for every event" — durable-rules against the
-pure-Python oracle, over generated events (the bundled rules) and over generated rule sets of the
-condition language (engine-notes.md, "A hypothesis differential test").
+"""Contract §4: "Both engines give identical decisions for every event" — durable-rules against the pure-Python
+oracle, over generated events (the bundled rules) and over generated rule sets of the rule language (field
+values, ne/lt…, in/not_in with lists and named sets, given, same_as/differs_from another field, all/any/not,
+in_force, priorities), compiled alone and through the whole pipeline.
 """
 
 from __future__ import annotations
 
 import operator
-import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import quyche
+from quyche.chapters.chuong_1 import SETS
 from quyche.events import EVENT_TYPES, parse_event
-from quyche.regulation import Regulation
+from quyche.regulation import Regulation, bundled_rules_dir
 from quyche.rules import conditions as C
-from quyche.rules.check import rule_event_types
-from quyche.rules.compile import CompiledRegulation, CompiledRule, Outline, _in_force_node, event_fact
+from quyche.rules.check import check
+from quyche.rules.compile import compile_rules
 from quyche.rules.durable_adapter import DurableEngine
-from quyche.rules.model import Rule
 from quyche.rules.pyeval import PythonEngine
-from quyche.rules.yamlsafe import parse_file
-from quyche.testing import conditions, dates, events, invalid_events, rule_sets
+from quyche.rules.read import read_rules
+from quyche.rules.runtime import event_fact
+from quyche.rules.syntax import leaves, parse_condition
+from quyche.rules.yamlsafe import Document, parse_file
+from quyche.testing import article_file, compile_article, conditions, dates, events, invalid_events, rule_sets
 
 FEW = max(10, settings.default.max_examples // 4)
 as_of_dates = st.one_of(st.none(), dates())
@@ -52,31 +52,18 @@ def test_engines_reject_the_same_events(python_reg: Regulation, durable_reg: Reg
     assert (str(du.value), du.value.errors) == (str(py.value), py.value.errors)
 
 
+@given(event=events(), as_of=as_of_dates)
+def test_the_trace_records_tests_that_make_each_rule_apply(reg: Regulation, event: dict[str, Any], as_of: Any) -> None:
+    """A trace entry's ``held`` tests make the unit's condition true (``explain`` renders them, never re-evaluates)."""
+    decision = reg.evaluate(event, as_of=as_of)
+    for t in decision.trace:
+        unit = reg.compiled.unit_for(t.rule, t.row)
+        truths = {x.index: x.index in set(t.held) for x in leaves(unit.condition)}
+        assert C.syntax_holds(unit.condition, truths), (t, event)
+
+
 # --------------------------------------------------------------------------------------------------
-# Generated rule sets, compiled in memory: the engines alone
-
-
-def _compile(rules: list[dict[str, Any]], article: int = 21, chapter: int = 7) -> CompiledRegulation:
-    """The rules as ``compile_rules`` would order and normalise them (without the folder's checks)."""
-    compiled = []
-    for pos, raw in enumerate(rules):
-        rule = Rule.model_validate(raw)
-        when = C.conjoin(C.normalise(rule.when) if rule.when is not None else None, _in_force_node(rule.in_force))
-        prio = rule.priority if rule.priority is not None else 100
-        compiled.append(
-            CompiledRule(
-                rule.id, article, chapter, rule_event_types(rule), when, rule, "<generated>", (prio, article, pos)
-            )
-        )
-    compiled.sort(key=lambda r: r.order)
-    return CompiledRegulation(
-        outline=Outline({}, {}),
-        rules=tuple(compiled),
-        by_type={t: tuple(r for r in compiled if t in r.event_types) for t in EVENT_TYPES},
-        by_id={r.id: r for r in compiled},
-        validity=None,
-        source="<generated>",
-    )
+# Generated rule sets, compiled alone: the engines themselves
 
 
 def _fact(event: dict[str, Any], as_of: date | None) -> tuple[str, dict[str, Any]]:
@@ -92,13 +79,12 @@ def _fact(event: dict[str, Any], as_of: date | None) -> tuple[str, dict[str, Any
 def test_engines_agree_on_generated_rule_sets(
     rules: list[dict[str, Any]], batch: list[tuple[dict[str, Any], date | None]]
 ) -> None:
-    """Contract §4 and engine-notes.md §5: for any rule set of the condition language (eq, ne, in,
-    not_in, lt, le, gt, ge, exists, all, any, not, in_force, priorities) over typed fields, durable-rules
-    fires exactly the rules the python engine fires, in the same order.
+    """Contract §4: for any rule set of the rule language over typed fields, durable-rules fires exactly the units
+    the python engine fires, in the same order — field-to-field comparisons included (durable's ``$m``).
     """
-    reg = _compile(rules)
-    oracle = PythonEngine(reg)
-    engine = DurableEngine(reg)
+    plan = compile_article(article_file(rules))
+    oracle = PythonEngine(plan)
+    engine = DurableEngine(plan)
     try:
         for event, as_of in batch:
             event_type, fact = _fact(event, as_of)
@@ -109,6 +95,7 @@ def test_engines_agree_on_generated_rule_sets(
 
 _CMP: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,
+    "ne": operator.ne,
     "lt": operator.lt,
     "le": operator.le,
     "gt": operator.gt,
@@ -117,28 +104,40 @@ _CMP: dict[str, Callable[[Any, Any], bool]] = {
 
 
 def file_semantics(cond: dict[str, Any], fact: dict[str, Any]) -> bool:
-    """The rule-file language as docs/architecture.md states it, read directly: ``ne``, ``not_in`` and
-    ``not`` are true when the field is absent; every other comparison on an absent field is false.
+    """The rule language as docs/rule-format.md states it, read directly from the file's mapping: every entry
+    holds; ``ne``, ``not_in``, ``differs_from`` and ``given: false`` hold of an absent field, every other test of
+    an absent field (or against an absent field) does not.
     """
-    if "all" in cond:
-        return all(file_semantics(c, fact) for c in cond["all"])
-    if "any" in cond:
-        return any(file_semantics(c, fact) for c in cond["any"])
-    if "not" in cond:
-        return not file_semantics(cond["not"], fact)
-    present = cond["field"] in fact
-    value = fact.get(cond["field"])
-    (op,) = (k for k in cond if k != "field")
-    target = cond[op]
-    if op == "exists":
+    for key, value in cond.items():
+        if key == "all":
+            ok = all(file_semantics(c, fact) for c in value)
+        elif key == "any":
+            ok = any(file_semantics(c, fact) for c in value)
+        elif key == "not":
+            ok = not file_semantics(value, fact)
+        else:
+            tests = value if isinstance(value, dict) else {"eq": value}
+            ok = all(_test(key, op, target, fact) for op, target in tests.items())
+        if not ok:
+            return False
+    return True
+
+
+def _test(name: str, op: str, target: Any, fact: dict[str, Any]) -> bool:
+    present = name in fact
+    value = fact.get(name)
+    if op == "given":
         return present == target
+    if op in ("same_as", "differs_from"):
+        same = present and target in fact and value == fact[target] and type(value) is type(fact[target])
+        return same if op == "same_as" else not same
+    if op in ("in", "not_in"):
+        members = SETS[target] if isinstance(target, str) else target
+        inside = present and value in [C.const(t) for t in members]
+        return inside if op == "in" else not inside
     if op == "ne":
         return not (present and value == C.const(target))
-    if op == "in":
-        return present and value in [C.const(t) for t in target]
-    if op == "not_in":
-        return not (present and value in [C.const(t) for t in target])
-    return present and _CMP[op](value, C.const(target))
+    return present and type(value) is type(C.const(target)) and _CMP[op](value, C.const(target))
 
 
 @given(
@@ -146,70 +145,41 @@ def file_semantics(cond: dict[str, Any], fact: dict[str, Any]) -> bool:
         lambda t: st.tuples(conditions(t), st.lists(st.tuples(events(t), as_of_dates), min_size=1, max_size=10))
     )
 )
-def test_normalised_conditions_mean_what_the_file_says(
+def test_lowered_conditions_mean_what_the_file_says(
     case: tuple[dict[str, Any], list[tuple[dict[str, Any], date | None]]],
 ) -> None:
-    """docs/architecture.md ("Conditions"): compiling a rule-file condition (``not`` pushed to the leaves,
-    ``in`` expanded, ``ne`` made true on an absent field) keeps its meaning on every event.
+    """docs/rule-format.md: lowering a condition to the engines' normal form (``not`` pushed to the tests, ``in``
+    expanded, absent-field meanings made explicit, field references guarded) keeps its meaning on every event.
     """
     cond, batch = case
-    node = C.normalise(Rule.model_validate({**_MINIMAL_RULE, "when": cond}).when)
+    node = C.lower(parse_condition(cond, sets=SETS))
     for event, as_of in batch:
         _, fact = _fact(event, as_of)
         assert C.holds(node, fact) == file_semantics(cond, fact), (cond, fact, node)
 
 
-_MINIMAL_RULE = {
-    "id": "dieu_21.g",
-    "event": "any",
-    "provenance": {"source": "reconstructed"},
-    "text_vi": "Quy tắc sinh tự động.",
-    "text_en": "A generated rule.",
-}
-
-
 # --------------------------------------------------------------------------------------------------
-# Generated rule sets, written into a rules folder: the whole pipeline
+# Generated rules added to the bundled article 21: the whole pipeline
 
 
 @pytest.fixture(scope="module")
-def rules_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    src = quyche.regulation.bundled_rules_dir()
-    dst = tmp_path_factory.mktemp("generated") / "rules"
-    shutil.copytree(src, dst)
-    return dst
-
-
-class _NoAliases(yaml.SafeDumper):
-    """Rule files are plain data: repeat shared values instead of writing anchors and aliases."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-@contextmanager
-def _with_rules(folder: Path, rules: list[dict[str, Any]]) -> Iterator[None]:
-    target = folder / "dieu_21.yaml"
-    original = target.read_bytes()
-    data = parse_file(target).data
-    data["rules"] = list(data.get("rules", [])) + rules
-    target.write_text(yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    try:
-        yield
-    finally:
-        target.write_bytes(original)
+def bundled_21() -> Any:
+    return read_rules(bundled_rules_dir()), parse_file(bundled_rules_dir() / "dieu_21.yaml")
 
 
 @settings(max_examples=FEW)
 @given(rules=rule_sets(max_size=6), batch=st.lists(st.tuples(events(), as_of_dates), min_size=1, max_size=10))
 def test_engines_agree_on_generated_rule_files(
-    rules_copy: Path, rules: list[dict[str, Any]], batch: list[tuple[dict[str, Any], date | None]]
+    bundled_21: Any, rules: list[dict[str, Any]], batch: list[tuple[dict[str, Any], date | None]]
 ) -> None:
-    """Contract §4 through the whole pipeline: generated rules written into a copy of ``rules/`` are
-    accepted by the loader's checks and give the same decisions on both engines.
+    """Contract §4 through the whole pipeline: generated rules added to the bundled ``dieu_21.yaml`` pass the
+    checks and give the same decisions on both engines.
     """
-    with _with_rules(rules_copy, [{**r, "id": r["id"].replace(".g", ".gen_")} for r in rules]):
-        python = quyche.load(rules_copy, engine="python")
-        with quyche.load(rules_copy, engine="durable") as durable:
-            for event, as_of in batch:
-                assert durable.evaluate(event, as_of=as_of) == python.evaluate(event, as_of=as_of)
+    src, doc = bundled_21
+    data = dict(doc.data)
+    data["rules"] = list(data.get("rules", [])) + [{**r, "id": r["id"].replace(".g", ".gen_")} for r in rules]
+    plan = compile_rules(check(src.with_documents(Document(data, doc.path))))
+    python = Regulation(plan, "python")
+    with Regulation(plan, "durable") as durable:
+        for event, as_of in batch:
+            assert durable.evaluate(event, as_of=as_of) == python.evaluate(event, as_of=as_of)

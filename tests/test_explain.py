@@ -11,7 +11,11 @@ from click.testing import CliRunner
 
 from quyche.cli import main
 from quyche.decision import Deadline
-from quyche.explain import condition_text, deadline_text, explain, reason_text
+from quyche.chapters.chuong_1 import SETS
+from quyche.explain import deadline_text, explain
+from quyche.render import condition_words, reason_words
+from quyche.render import test_words as words_of_test
+from quyche.rules.syntax import leaves, parse_condition
 from quyche.regulation import Regulation
 from quyche.tools import GOLDEN, golden_texts
 
@@ -55,7 +59,7 @@ def test_warnings_and_reasons_with_dates(reg: Regulation) -> None:
     vi = explain(decision, "vi", regulation=reg, event=event)
     assert "Cơ quan chủ trì: không xác định (xem phần lưu ý)" in vi
     assert "[review_year_unscheduled]" in vi and "[outside_validity]" in vi
-    assert "ngày tham chiếu (15/01/2026) sau ngày 30/06/2025" in vi
+    assert "ngày làm căn cứ (15/01/2026) sau ngày 30/06/2025" in vi
     assert "năm đánh giá (2026) không phải là 2022, 2023, 2024 hoặc 2025" in vi
     en = explain(decision, "en", regulation=reg, event=event)
     assert "the reference date (2026-01-15) is after 2025-06-30" in en
@@ -63,44 +67,60 @@ def test_warnings_and_reasons_with_dates(reg: Regulation) -> None:
 
 def test_without_the_regulation_the_trace_is_shown(python_reg: Regulation) -> None:
     text = explain(python_reg.evaluate(EXAMPLE))
-    assert "dieu_19.host_2024 (Điều 19): annual_review event; year = 2024" in text
+    assert "dieu_19.host_2024 (Điều 19): the event is an annual evaluation of the regulation; the year is 2024" in text
 
 
 def test_deadlines_in_words() -> None:
     d = Deadline(days=10, unit="working_days", relation="within", anchor="date", due=date(2024, 6, 14))
     assert deadline_text(d, "vi") == (
-        "trong thời hạn 10 ngày làm việc kể từ ngày diễn ra hoặc tiếp nhận sự kiện — hạn: ngày 14/06/2024"
+        "trong thời hạn 10 ngày làm việc kể từ ngày tiếp nhận hoặc diễn ra — hạn: ngày 14/06/2024"
     )
     assert deadline_text(d, "en") == "within 10 working days of the event's date — due 2024-06-14"
     b = Deadline(days=5, unit="days", relation="before", anchor="session_opening")
     assert deadline_text(b, "vi") == (
         "chậm nhất 5 ngày trước ngày khai mạc kỳ họp — hạn: chưa tính được (chưa có ngày mốc)"
     )
-    assert deadline_text(b, "en").startswith("at least 5 days before the session's opening — due date unknown")
+    assert deadline_text(b, "en").startswith("at least 5 days before the session's opening date — due date unknown")
+
+
+def _words(cond: dict[str, object], lang: str = "vi", held: set[int] | None = None) -> str:
+    node = parse_condition(cond, sets=SETS)
+    truths = None if held is None else {t.index: t.index in held for t in leaves(node)}
+    return condition_words(node, lang, truths)  # type: ignore[arg-type]
 
 
 def test_conditions_in_words() -> None:
-    kinds = {"any": [{"field": "kind", "op": "eq", "value": v} for v in ("complaint", "denunciation")]}
-    assert condition_text(kinds, None, "vi") == "loại đơn là khiếu nại hoặc tố cáo"
-    assert condition_text(kinds, {"kind": "denunciation"}, "vi") == "loại đơn là tố cáo"
-    both = {
-        "all": [
-            {"field": "received_by", "op": "eq", "value": "ubnd"},
-            {"field": "complex", "op": "eq", "value": True},
-            {"field": "submission_date", "op": "not_exists"},
-        ]
-    }
-    assert condition_text(both, None, "vi") == (
+    assert _words({"kind": {"in": ["complaint", "denunciation"]}}) == "loại đơn là khiếu nại hoặc tố cáo"
+    both = {"received_by": "ubnd", "complex": True, "submission_date": {"given": False}}
+    assert _words(both) == (
         "cơ quan tiếp nhận là Ủy ban nhân dân tỉnh và vụ việc phức tạp và sự kiện không nêu ngày trình dự thảo"
     )
-    assert condition_text(both, None, "en") == (
+    assert _words(both, "en") == (
         "the receiving body is Provincial People's Committee and the case is complex"
         " and the submission date is not given"
     )
-    not_remote = {"field": "remote_area", "op": "ne", "value": True}
-    assert condition_text(not_remote, None, "vi") == "người gửi không ở vùng sâu, vùng xa"
-    assert reason_text("petition_received", None, None, "vi") == (
+    assert _words({"remote_area": {"ne": True}}) == "người gửi không ở vùng sâu, vùng xa"
+    assert _words({"received_by": {"differs_from": "competent_body"}}) == (
+        "cơ quan tiếp nhận khác cơ quan có thẩm quyền giải quyết"
+    )
+    assert _words({"competent_body": {"in": "parties"}}, "en") == "the competent body is one of the four bodies"
+    assert reason_words("petition_received", None, None, "vi") == (
         "sự kiện là tiếp nhận đơn thư khiếu nại, tố cáo, phản ánh, kiến nghị"
+    )
+
+
+def test_only_the_branches_that_held_are_given_as_reasons() -> None:
+    cond = {"any": [{"kind": "complaint"}, {"kind": "denunciation", "complex": True}]}
+    assert _words(cond, "vi", held={1, 2}) == "loại đơn là tố cáo và vụ việc phức tạp"
+    assert _words(cond, "vi", held={0}) == "loại đơn là khiếu nại"
+
+
+def test_a_test_shows_the_events_value_where_it_does_not_state_it() -> None:
+    (t,) = leaves(parse_condition({"received_by": {"differs_from": "competent_body"}}, sets=SETS))
+    fact = {"received_by": "ubnd", "competent_body": "tt_hdnd"}
+    assert words_of_test(t, "vi", fact) == (
+        "cơ quan tiếp nhận (Ủy ban nhân dân tỉnh) khác cơ quan có thẩm quyền giải quyết "
+        "(Thường trực Hội đồng nhân dân tỉnh)"
     )
 
 

@@ -102,7 +102,7 @@ def test_decision_json_has_the_contract_keys(reg: Regulation) -> None:
     for cite in data["citations"]:
         assert set(cite) >= {"chapter", "article", "clause", "label"} and 1 <= cite["article"] <= 23
     for entry in data["trace"]:
-        assert set(entry) == {"rule", "article", "reason"}
+        assert set(entry) == {"rule", "article", "reason", "held", "row"}
 
 
 def test_both_engines_agree_on_the_contract_examples(python_reg: Regulation, durable_reg: Regulation) -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -111,6 +111,8 @@ class CheckedRule:
     duties: tuple[CheckedDuty, ...]
     order: tuple[int, int, int]
     generated: bool = False  # the validity rule, made from ``validity:``
+    #: for an exception: when the rules it is an exception to would apply (it applies only within them)
+    inherited: C.NormalNode | None = None
 
     @property
     def clause(self) -> int | None:
@@ -266,11 +268,13 @@ def _check_test(loaded: Loaded, t: Test, types: tuple[str, ...], base: Loc) -> N
                     f"{spec.name} and {other.name} cannot be compared: they never hold the same kind of value", *loc
                 )
             continue
+        if t.set_name is not None:  # a named set may hold values the field never takes (other_local of outside_bodies)
+            if spec.kind != "enum" or not set(t.value) & set(spec.values):
+                raise loaded.error(f"no value of the named set {t.set_name!r} is a value of {spec.name}", *loc)
+            continue
         for v in t.value if t.op in SET_OPS else (t.value,):
             problem = _value_problem(spec, v)
             if problem:
-                if t.set_name is not None:
-                    problem = f"the named set {t.set_name!r} holds {v!r}, which is not a value of {spec.name}"
                 raise loaded.error(problem, *loc)
 
 
@@ -466,7 +470,7 @@ def _in_force(in_force: InForce | None) -> C.NormalNode | None:
 
 def unit_conditions(rule: CheckedRule) -> list[tuple[Row | None, C.NormalNode | None]]:
     """The normal-form condition of each *unit* of a rule: the rule itself, or one per table row."""
-    base = C.conjoin(C.lower(rule.when), _in_force(rule.rule.in_force))
+    base = C.conjoin(C.lower(rule.when), _in_force(rule.rule.in_force), rule.inherited)
     if not rule.rows:
         return [(None, base)]
     n = sum(1 for _ in leaves(rule.when))
@@ -679,9 +683,13 @@ def _validity_rule(loaded: Loaded, validity: Validity) -> CheckedRule:
     )
 
 
-def check(src: RuleSource) -> CheckedRules:
-    """Check a whole rule source (raises RuleFileError on the first problem found)."""
-    check_outline(src)
+def check(src: RuleSource, *, complete: bool = True) -> CheckedRules:
+    """Check a rule source (raises RuleFileError on the first problem found). With ``complete=False`` the source
+    may hold only some chapters and articles (a test of one article): the outline is not required to be whole,
+    but every citation must still name an article the source holds.
+    """
+    if complete:
+        check_outline(src)
     articles = {n: src.articles[n].model for n in sorted(src.articles)}
     seen: dict[str, str] = {}
     rules: list[CheckedRule] = []
@@ -702,9 +710,11 @@ def check(src: RuleSource) -> CheckedRules:
             rules.append(_check_rule(loaded, pos, rule, articles, seen))
     rules.sort(key=lambda r: r.order)
     by_id = {r.id: r for r in rules}
+    _check_exceptions(rules, by_id, by_path)
+    rules = _inherit(rules, by_id)
+    by_id = {r.id: r for r in rules}
     for r in rules:
         _check_engine_limits(by_path[r.path], r)
-    _check_exceptions(rules, by_id, by_path)
     _lead_conflicts(rules, by_id, by_path)
     return CheckedRules(
         chapters={n: src.chapters[n].model for n in sorted(src.chapters)},
@@ -750,6 +760,29 @@ def exception_ancestors(rule_id: str, by_id: Mapping[str, CheckedRule]) -> set[s
     return out
 
 
+def applies_node(rule: CheckedRule) -> C.NormalNode | None:
+    """When a rule applies at all: its condition, version dates and inherited condition, and some row."""
+    return C.disjoin(*(n for _, n in unit_conditions(rule)))
+
+
+def _inherit(rules: list[CheckedRule], by_id: dict[str, CheckedRule]) -> list[CheckedRule]:
+    """Give each exception the condition of the rules it is an exception to (it applies only within them), the
+    rules it depends on first (cycles are refused before).
+    """
+    done: dict[str, CheckedRule] = {}
+
+    def resolve(rule_id: str) -> CheckedRule:
+        if rule_id in done:
+            return done[rule_id]
+        r = by_id[rule_id]
+        if r.exception_to:
+            r = replace(r, inherited=C.disjoin(*(applies_node(resolve(t)) for t in r.exception_to)))
+        done[rule_id] = r
+        return r
+
+    return [resolve(r.id) for r in rules]
+
+
 def _check_exceptions(rules: list[CheckedRule], by_id: dict[str, CheckedRule], by_path: dict[str, Loaded]) -> None:
     for r in rules:
         if not r.exception_to:
@@ -765,16 +798,16 @@ def _check_exceptions(rules: list[CheckedRule], by_id: dict[str, CheckedRule], b
             other = by_id[target]
             if r.id in exception_ancestors(target, by_id):
                 raise loaded.error(f"{r.id} and {target} are exceptions to each other (a cycle)", *loc)
-            shared = [t for t in r.event_types if t in other.event_types]
-            if not shared:
+            outside = [t for t in r.event_types if t not in other.event_types]
+            if outside:
                 raise loaded.error(
-                    f"{r.id} cannot override {target}: they apply to different event types "
-                    f"({', '.join(r.event_types[:3])} / {', '.join(other.event_types[:3])})",
+                    f"{r.id} cannot override {target} on {', '.join(outside[:3])} events: {target} does not "
+                    "apply to them (an exception applies only within the rule it overrides)",
                     *loc,
                 )
             mine = [n for _, n in unit_conditions(r)]
             theirs = [n for _, n in unit_conditions(other)]
-            if not any(satisfiable(t, [a, b]) for t in shared for a in mine for b in theirs):
+            if not any(satisfiable(t, [a, b]) for t in r.event_types for a in mine for b in theirs):
                 raise loaded.error(
                     f"{r.id} can never override {target}: no event meets both conditions "
                     "(an exception must apply to some of the cases of the rule it overrides)",

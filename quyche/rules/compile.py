@@ -109,6 +109,10 @@ class Plan:
     source: str
     units_of: dict[str, tuple[Unit, ...]] = field(default_factory=dict)
 
+    def unit_for(self, rule: str, row: int | None = None) -> Unit:
+        """The unit of a rule (and table row) named by a trace entry."""
+        return self.by_id[rule if row is None else f"{rule}#{row}"]
+
     @property
     def rules(self) -> tuple[Unit, ...]:
         """The units in firing order (the engines' rules)."""

@@ -73,6 +73,13 @@ def conjoin(*nodes: NormalNode | None) -> NormalNode | None:
     return _combine("all", parts) if parts else None
 
 
+def disjoin(*nodes: NormalNode | None) -> NormalNode | None:
+    """Any of the given nodes (``None`` among them means "always")."""
+    if any(n is None for n in nodes) or not nodes:
+        return None
+    return _combine("any", [n for n in nodes if n is not None])
+
+
 def lower(node: Node | None, negate: bool = False) -> NormalNode | None:
     """A condition of the rule language in the normal form (``negate``: its negation)."""
     if node is None:

@@ -141,6 +141,34 @@ class RuleSource:
     chapters: dict[int, Loaded]
     articles: dict[int, Loaded]
 
+    def with_documents(self, *docs: yamlsafe.Document) -> RuleSource:
+        """This source with some files added or replaced (each named ``chuong_N.yaml`` or ``dieu_NN.yaml``)."""
+        chapters, articles = dict(self.chapters), dict(self.articles)
+        for doc in docs:
+            kind, number, loaded = read_document(doc)
+            (chapters if kind == "chapter" else articles)[number] = loaded
+        return RuleSource(self.root, chapters, articles)
+
+
+def read_document(doc: yamlsafe.Document) -> tuple[str, int, Loaded]:
+    """Validate one parsed rule file by its name: ``("chapter" | "article", number, loaded)``."""
+    name = Path(doc.path).name
+    if CHAPTER_FILE.fullmatch(name):
+        chapter = validate_document(doc, ChapterFile)
+        loaded = Loaded(doc.path, doc, chapter)
+        expected = int(CHAPTER_FILE.fullmatch(name).group(1))  # type: ignore[union-attr]
+        if chapter.chapter != expected:
+            raise loaded.error(f"file {name} must hold chapter {expected}, not {chapter.chapter}", "chapter")
+        return "chapter", chapter.chapter, loaded
+    if ARTICLE_FILE.fullmatch(name):
+        article = validate_document(doc, ArticleFile)
+        loaded = Loaded(doc.path, doc, article)
+        expected = int(ARTICLE_FILE.fullmatch(name).group(1))  # type: ignore[union-attr]
+        if article.article != expected:
+            raise loaded.error(f"file {name} must hold article {expected}, not {article.article}", "article")
+        return "article", article.article, loaded
+    raise RuleFileError(doc.path, None, "unexpected file name: rule files are chuong_N.yaml and dieu_NN.yaml")
+
 
 def read_rules(rules_dir: str | Path) -> RuleSource:
     """Read and validate every rule file under ``rules_dir``."""
@@ -152,21 +180,6 @@ def read_rules(rules_dir: str | Path) -> RuleSource:
     for path in sorted(root.iterdir(), key=lambda p: p.name):
         if path.suffix not in (".yaml", ".yml") or not path.is_file():
             continue
-        doc = yamlsafe.parse_file(path)
-        if CHAPTER_FILE.fullmatch(path.name):
-            chapter = validate_document(doc, ChapterFile)
-            loaded = Loaded(str(path), doc, chapter)
-            expected = int(CHAPTER_FILE.fullmatch(path.name).group(1))  # type: ignore[union-attr]
-            if chapter.chapter != expected:
-                raise loaded.error(f"file {path.name} must hold chapter {expected}, not {chapter.chapter}", "chapter")
-            chapters[chapter.chapter] = loaded
-        elif ARTICLE_FILE.fullmatch(path.name):
-            article = validate_document(doc, ArticleFile)
-            loaded = Loaded(str(path), doc, article)
-            expected = int(ARTICLE_FILE.fullmatch(path.name).group(1))  # type: ignore[union-attr]
-            if article.article != expected:
-                raise loaded.error(f"file {path.name} must hold article {expected}, not {article.article}", "article")
-            articles[article.article] = loaded
-        else:
-            raise RuleFileError(str(path), None, "unexpected file name: rule files are chuong_N.yaml and dieu_NN.yaml")
+        kind, number, loaded = read_document(yamlsafe.parse_file(path))
+        (chapters if kind == "chapter" else articles)[number] = loaded
     return RuleSource(str(root), chapters, articles)

@@ -69,6 +69,13 @@ def test_corpus_is_complete() -> None:
         "article_file_mismatch",
         "conflicting_leads",
         "unknown_body",
+        # the constructs of format @2
+        "comparison_with_unknown_field",
+        "table_missing_row",
+        "table_duplicate_row",
+        "exception_to_unknown_rule",
+        "exception_that_cannot_override",
+        "citation_of_missing_clause",
     } <= rule_cases
     assert {"unknown_expect_key", "bad_event", "unknown_party", "yaml_syntax_error"} <= {
         p.name for p in SCENARIO_CASES

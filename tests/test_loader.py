@@ -117,34 +117,34 @@ def test_bundled_rules_load_in_any_order(rules: Path, monkeypatch: pytest.Monkey
 
 def test_unknown_key_names_file_line_and_suggestion(rules: Path) -> None:
     path = rules / RULE_19
-    _replace(path, "    lead: ubnd\n", "    leed: ubnd\n")
+    _replace(path, "    lead: row.host\n", "    leed: row.host\n")
     err = _load_error(rules)
     assert err.path == str(path)
-    assert err.line == _line_of(path, "leed: ubnd")
+    assert err.line == _line_of(path, "leed: row.host")
     assert "did you mean 'lead'?" in str(err)
 
 
 def test_misspelt_condition_field_is_a_load_error_with_suggestion(rules: Path) -> None:
-    path = rules / RULE_19
-    _replace(path, "when: {field: year, eq: 2024}", "when: {field: yaer, eq: 2024}")
+    path = rules / "dieu_13.yaml"
+    _replace(path, "when: {mode: notify}", "when: {moed: notify}")
     err = _load_error(rules)
-    assert err.line == _line_of(path, "field: yaer")
-    assert "no field 'yaer'" in str(err) and "did you mean 'year'?" in str(err)
+    assert err.line == _line_of(path, "moed: notify")
+    assert "no field 'moed'" in str(err) and "did you mean 'mode'?" in str(err)
 
 
 def test_condition_value_must_fit_the_field(rules: Path) -> None:
-    _replace(rules / RULE_19, "when: {field: year, eq: 2024}", "when: {field: year, eq: '2024'}")
+    _replace(rules / RULE_19, "{year: 2024, host: ubnd}", "{year: '2024', host: ubnd}")
     assert "whole number" in str(_load_error(rules))
-    _replace(rules / RULE_19, "when: {field: year, eq: '2024'}", "when: {field: year, eq: 2024}")
-    _replace(rules / "dieu_13.yaml", "when: {field: mode, eq: notify}", "when: {field: mode, eq: notfy}")
+    _replace(rules / RULE_19, "{year: '2024', host: ubnd}", "{year: 2024, host: ubnd}")
+    _replace(rules / "dieu_13.yaml", "when: {mode: notify}", "when: {mode: notfy}")
     err = _load_error(rules)
     assert "'notfy' is not a value of mode" in str(err) and "did you mean 'notify'?" in str(err)
 
 
 def test_unknown_body_and_event_type(rules: Path) -> None:
-    _replace(rules / RULE_19, "    lead: ubnd\n", "    lead: ubdn\n")
-    assert "unknown body 'ubdn' (did you mean 'ubnd'?)" in str(_load_error(rules))
-    _replace(rules / RULE_19, "    lead: ubdn\n", "    lead: ubnd\n")
+    _replace(rules / RULE_19, "{year: 2024, host: ubnd}", "{year: 2024, host: ubdn}")
+    assert "'ubdn', which is not a body (did you mean 'ubnd'?)" in str(_load_error(rules))
+    _replace(rules / RULE_19, "{year: 2024, host: ubdn}", "{year: 2024, host: ubnd}")
     _replace(rules / "dieu_20.yaml", "event: amendment_proposed", "event: amendment_propose")
     assert "did you mean 'amendment_proposed'?" in str(_load_error(rules))
 
@@ -156,14 +156,24 @@ def test_law_provenance_needs_a_basis(rules: Path) -> None:
 
 def test_conflicting_leads_without_priority_are_an_error(rules: Path) -> None:
     path = rules / RULE_19
-    _replace(path, "when: {field: year, eq: 2024}", "when: {field: year, ge: 2024}")
+    _replace(path, "    coordinating: [all_parties]\n", "    lead: tt_hdnd\n    coordinating: [all_parties]\n")
     err = _load_error(rules)
-    assert "dieu_19.host_2024" in str(err) and "dieu_19.host_2025" in str(err) and "priorit" in str(err)
+    assert "dieu_19.host" in str(err) and "dieu_19.evaluation_meeting" in str(err) and "priorit" in str(err)
     assert err.path == str(path)
-    # a priority between them settles who leads
-    _replace(path, "when: {field: year, ge: 2024}", "when: {field: year, ge: 2024}\n    priority: 50")
+    # a priority between them settles who leads: the rotation's host, which fires first
+    _replace(path, "    lead: tt_hdnd\n", "    lead: tt_hdnd\n    priority: 150\n")
     reg = quyche.load(rules, engine="python")
-    assert reg.evaluate({"type": "annual_review", "year": 2025}).lead == "ubnd"
+    assert reg.evaluate({"type": "annual_review", "year": 2025}).lead == "btt_ubmttq"
+    assert reg.evaluate({"type": "annual_review", "year": 2030}).lead == "tt_hdnd"
+
+
+def test_an_exception_gives_way_to_nothing_else(rules: Path) -> None:
+    """A default rule gives way only where one of its exceptions applies (Điều 19: the unscheduled year)."""
+    reg = quyche.load(rules, engine="python")
+    assert reg.evaluate({"type": "annual_review", "year": 2024}).warning_codes == []
+    assert reg.evaluate({"type": "annual_review", "year": 2026}).warning_codes == ["review_year_unscheduled"]
+    why = reg.why_not({"type": "annual_review", "year": 2024}, "dieu_19.year_unscheduled")
+    assert not why.applies and why.overridden_by == ["dieu_19.host"]
 
 
 def test_outline_is_checked(rules: Path) -> None:
@@ -189,16 +199,16 @@ def test_unexpected_file_and_missing_folder(rules: Path, tmp_path: Path) -> None
 
 
 def test_unknown_format_version(rules: Path) -> None:
-    _replace(rules / RULE_19, "format: quyche/rule@1", "format: quyche/rule@2")
+    _replace(rules / RULE_19, "format: quyche/rule@2", "format: quyche/rule@3")
     err = _load_error(rules)
     assert err.line == 2 and "format" in str(err)
 
 
 def _nested_groups(n: int) -> str:
     """A condition with ``n`` nested all/any groups that normalisation cannot merge."""
-    cond = "{field: year, eq: 2000}"
+    cond = "{year: 2000}"
     for i in range(n):
-        other = "{field: year, eq: 1}" if i % 2 == 0 else "{field: year, ge: 1}"  # keeps it true for 2000
+        other = "{year: 1}" if i % 2 == 0 else "{year: {ge: 1}}"  # keeps it true for 2000
         cond = f"{{{'any' if i % 2 == 0 else 'all'}: [{cond}, {other}]}}"
     return cond
 
@@ -206,7 +216,8 @@ def _nested_groups(n: int) -> str:
 @pytest.mark.parametrize("engine", ["python", "durable"])
 def test_condition_size_is_checked_at_load_for_both_engines(rules: Path, engine: str) -> None:
     path = rules / RULE_19
-    _replace(path, "when: {field: year, not_in: [2022, 2023, 2024, 2025]}", f"when: {_nested_groups(15)}")
+    anchor = "  - id: dieu_19.evaluation_meeting\n    event: annual_review\n"
+    _replace(path, anchor, f"{anchor}    when: {_nested_groups(15)}\n")
     with pytest.raises(quyche.RuleFileError) as info:
         quyche.load(rules, engine=engine)  # type: ignore[arg-type]
     assert "too complex" in str(info.value) and info.value.path == str(path)

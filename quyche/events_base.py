@@ -55,4 +55,3 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "date": ("ngày tiếp nhận hoặc diễn ra", "the event's date"),
     "reference_date": ("ngày làm căn cứ", "the reference date"),
 }
-

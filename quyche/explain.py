@@ -55,7 +55,6 @@ ANCHOR_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-
 def _t(key: str, lang: Lang) -> str:
     vi, en = _TEXT[key]
     return vi if lang == "vi" else en
@@ -121,7 +120,12 @@ def _reasons(decision: Decision, lang: Lang, regulation: Regulation | None, even
         held = set(t.held)
         truths = {x.index: x.index in held for x in leaves(unit.condition)}
         because = reason_words(decision.event_type, unit.condition, truths, lang, fact)
-        out.append(f"     {_t('because', lang)}: {because}. [{t.rule}]")
+        exceptions = sorted(regulation.compiled.exceptions.get(unit.rule_id, ()))
+        if exceptions:  # a default rule applied: none of its exceptions did
+            word = "không thuộc trường hợp ngoại lệ" if lang == "vi" else "no exception applies"
+            because += f"; {word}: {', '.join(exceptions)}"
+        ref = t.rule if t.row is None else f"{t.rule}, {'dòng' if lang == 'vi' else 'row'} {t.row}"
+        out.append(f"     {_t('because', lang)}: {because}. [{ref}]")
     return out
 
 

@@ -74,7 +74,6 @@ class ScenarioFile(pytest.File):
         for sc in loaded:
             yield ScenarioItem.from_parent(self, name=sc.scenario.name, loaded=sc)
 
-
     def _shown_path(self) -> Path:
         """The path as ``quyche check`` shows it: relative to the folder pytest was started from."""
         start = self.config.invocation_params.dir

@@ -125,7 +125,7 @@ def _paren(text: str, lang: Lang) -> str:
 
 
 def event_words(event_type: str, lang: Lang = "vi") -> str:
-    """"sự kiện là …" / "the event is a …" for an event type."""
+    """The event type in words: "sự kiện là …" / "the event is a …"."""
     kind = label(event_type, lang)
     kind = kind[:1].lower() + kind[1:]
     if lang == "vi":

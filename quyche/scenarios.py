@@ -412,7 +412,7 @@ def run_one(reg: Regulation, loaded: LoadedScenario) -> ScenarioResult:
         error = exc
     result = ScenarioResult(loaded.file, sc.name, loaded.line, compare(loaded, decision, error))
     if decision is not None:
-        result.fired = [t.rule for t in decision.trace]
+        result.fired = [t.rule if t.row is None else f"{t.rule} (row {t.row})" for t in decision.trace]
     return result
 
 

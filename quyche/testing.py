@@ -492,7 +492,7 @@ def _leaves(event_type: str, dated: S[date]) -> S[dict[str, Any]]:
         if values is None:
             continue
         ops = ["ne"] + (["lt", "le", "gt", "ge"] if spec.kind in ("int", "date") else [])
-        options.append(values.map(lambda v, f=name: {f: v}))
+        options.append(st.builds(lambda v, f=name: {f: v}, values))
         options.append(st.builds(lambda op, v, f=name: {f: {op: v}}, st.sampled_from(ops), values))
         options.append(
             st.builds(

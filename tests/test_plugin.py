@@ -63,7 +63,7 @@ def test_failing_file_shows_the_report(pytester: pytest.Pytester, engine: str) -
     result.stdout.fnmatch_lines(
         [
             "*FAIL *scenarios/dieu_19.yaml:2: Năm 2024 Thường trực HĐND tỉnh chủ trì hội nghị đánh giá Quy chế"
-            " — lead: expected tt_hdnd, got ubnd [[]rules fired: dieu_19.host_2024*",
+            " — lead: expected tt_hdnd, got ubnd [[]rules fired: dieu_19.host (row 3)*",
         ]
     )
     assert "Traceback" not in result.stdout.str()

@@ -95,7 +95,7 @@ def test_failure_report_names_file_line_sentence_diff_and_rules(tmp_path: Path, 
     assert "missing [ubnd]; unexpected [tt_hdnd]" in report
     assert "warnings: expected [outside_validity], got []" in report
     assert "cites: expected articles [5]" in report
-    assert "[rules fired: " in report and "dieu_19.host_2024" in report
+    assert "[rules fired: " in report and "dieu_19.host (row 3)" in report
     assert "\n" not in report
 
 

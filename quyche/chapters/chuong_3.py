@@ -51,4 +51,3 @@ VALUE_LABELS: dict[str, dict[object, tuple[str, str]]] = {
         "thematic": ("báo cáo chuyên đề", "a thematic report"),
     },
 }
-

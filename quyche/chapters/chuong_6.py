@@ -33,4 +33,3 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "proposed_by": ("cơ quan đề xuất", "the proposing body"),
     "articles": ("các điều đề xuất sửa đổi, bổ sung", "the articles"),
 }
-

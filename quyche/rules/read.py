@@ -142,7 +142,7 @@ class RuleSource:
     articles: dict[int, Loaded]
 
     def with_documents(self, *docs: yamlsafe.Document) -> RuleSource:
-        """This source with some files added or replaced (each named ``chuong_N.yaml`` or ``dieu_NN.yaml``)."""
+        """A copy of the source with some files added or replaced (each named ``chuong_N.yaml`` or ``dieu_NN.yaml``)."""
         chapters, articles = dict(self.chapters), dict(self.articles)
         for doc in docs:
             kind, number, loaded = read_document(doc)

@@ -135,3 +135,53 @@ def test_explain_command(tmp_path: Path) -> None:
     assert "Cơ quan chủ trì: Ủy ban nhân dân tỉnh (ubnd)" in vi.stdout
     en = runner.invoke(main, ["explain", "--engine", "python", "--lang", "en", str(event)])
     assert en.exit_code == 0 and "Chairs (chủ trì): Provincial People's Committee (ubnd)" in en.stdout
+
+
+# --------------------------------------------------------------------------- why a rule did not apply
+
+DENUNCIATION = {
+    "type": "petition_received",
+    "received_by": "doan_dbqh",
+    "kind": "denunciation",
+    "competent_body": "ubnd",
+    "date": "2024-02-05",
+}
+
+
+def test_why_not_names_each_kind_of_reason(reg: Regulation) -> None:
+    from quyche.why import UnknownRule
+
+    assert reg.why_not(DENUNCIATION, "dieu_08.denunciation_transfer").applies
+    overridden = reg.why_not(DENUNCIATION, "dieu_08.forward")
+    assert [r.code for r in overridden.reasons] == ["overridden"]
+    assert overridden.overridden_by == ["dieu_08.denunciation_transfer"]
+    failed = reg.why_not(DENUNCIATION, "dieu_08.denunciation_initial")
+    assert [r.code for r in failed.reasons] == ["condition"]
+    assert [t.held for t in failed.tests] == [True, False]
+    assert "cơ quan tiếp nhận (Đoàn đại biểu Quốc hội tỉnh) cũng là" in failed.reasons[0].message_vi
+    other_type = reg.why_not(DENUNCIATION, "dieu_19.host")
+    assert [r.code for r in other_type.reasons] == ["event_type"] and other_type.tests == []
+    no_row = reg.why_not({"type": "annual_review", "year": 2026}, "dieu_19.host")
+    assert [r.code for r in no_row.reasons] == ["no_row"]
+    voter = {"type": "voter_petition", "received_by": "ubnd", "competence": "provincial", "date": "2024-05-02"}
+    assert "not_in_force" in [r.code for r in reg.why_not(voter, "dieu_06.answer_provincial_72").reasons]
+    with pytest.raises(UnknownRule, match="did you mean 'dieu_08.forward'"):
+        reg.why_not(DENUNCIATION, "dieu_08.foward")
+
+
+def test_why_not_command(tmp_path: Path) -> None:
+    event = tmp_path / "event.yaml"
+    event.write_text(
+        "type: petition_received\nreceived_by: doan_dbqh\nkind: denunciation\ncompetent_body: ubnd\n", encoding="utf-8"
+    )
+    runner = CliRunner()
+    vi = runner.invoke(main, ["explain", "--engine", "python", str(event), "--why-not", "dieu_08.forward"])
+    assert vi.exit_code == 0, vi.output
+    assert "quy định ngoại lệ được áp dụng thay thế: dieu_08.denunciation_transfer" in vi.stdout
+    en = runner.invoke(main, ["explain", str(event), "--why-not", "dieu_08.denunciation_initial", "--lang", "en"])
+    assert (
+        en.exit_code == 0
+        and "✗ the receiving body (Provincial National Assembly Delegation) is the same as" in en.stdout
+    )
+    bad = runner.invoke(main, ["explain", str(event), "--why-not", "dieu_08.nothing"])
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: no rule 'dieu_08.nothing'")

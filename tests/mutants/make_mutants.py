@@ -6,7 +6,7 @@
 Each mutant is one small change a careless edit could make, applied to the parsed data of one rule file
 (so it does not depend on the file's layout), and each mutant folder still passes ``quyche validate``:
 
-* ``rotation_year``: the host of 2024 (Điều 19) is moved to 2026;
+* ``rotation_year``: the host of 2024 (Điều 19, a row of the rotation's table) is moved to 2026;
 * ``lead_notified``: the first rule that names a fixed lead also lists that body in ``notified``;
 * ``deadline_unit``: the first deadline's unit is flipped (working days <-> calendar days);
 * ``deadline_relation``: the first deadline's relation is flipped (within <-> before).
@@ -48,11 +48,12 @@ def rotation_year(folder: Path) -> str:
     path = folder / "dieu_19.yaml"
     data = parse_file(path).data
     for rule in data["rules"]:
-        if rule["id"] == "dieu_19.host_2024":
-            rule["when"] = {"field": "year", "eq": 2026}
-            _save(path, data)
-            return f"{path.name}: rule dieu_19.host_2024 now applies to year 2026"
-    raise SystemExit("dieu_19.host_2024 not found")
+        for row in (rule.get("table") or {}).get("rows", []):
+            if rule["id"] == "dieu_19.host" and row.get("year") == 2024:
+                row["year"] = 2026
+                _save(path, data)
+                return f"{path.name}: the row of 2024 in the table of dieu_19.host now names 2026"
+    raise SystemExit("the 2024 row of dieu_19.host not found")
 
 
 def lead_notified(folder: Path) -> str:

@@ -3,8 +3,9 @@ engines so they cannot diverge.
 
 The lead is named by the first applying unit (in firing order) that names one; coordinating bodies never include
 the lead, and recipients for information never include the lead or a coordinating body (contract §4). A decision
-with no lead always carries a warning that says why. Warnings are kept one per code and message: two rules that
-warn with the same code for different reasons keep both reasons.
+with no lead always carries a warning that says why. The modes of a decision are those its rules name and those
+its duties are carried out in. Warnings are kept one per code and message: two rules that warn with the same code
+for different reasons keep both reasons.
 
 Every per-unit part is prepared once, at load time, by :class:`Assembler`:
 
@@ -344,7 +345,10 @@ class Assembler:
             for key, cit in p.citations:
                 citations.setdefault(key, cit)
             for d in p.duties:
-                for party in d.party(event, lead):
+                parties = d.party(event, lead)
+                if parties and d.duty.mode:  # a duty carried out in a mode: the decision uses that mode
+                    modes.add(d.duty.mode)
+                for party in parties:
                     key3 = (party, d.duty.duty, d.duty.article)
                     if key3 not in seen_duties:
                         seen_duties.add(key3)

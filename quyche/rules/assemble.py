@@ -2,7 +2,7 @@
 
 The lead is named by the first fired rule (in firing order) that names one; coordinating bodies never
 include the lead, and recipients for information never include the lead or a coordinating body
-(contract.md §4). A decision with no lead always carries a warning that says why.
+(docs/reference.md §4). A decision with no lead always carries a warning that says why.
 
 Every per-rule part is prepared once, at load time, by :class:`Assembler`:
 

@@ -6,7 +6,7 @@ A rule file's condition (``eq``, ``ne``, ``in``, ``not_in``, ``lt`` …, ``exist
 * ``{"all": [...]}``, ``{"any": [...]}``;
 * ``{"field": f, "op": o, "value": v}`` with ``o`` in ``eq ne lt le gt ge exists not_exists``.
 
-Semantics (those of durable-rules on typed data, engine-notes.md §2): a comparison on a missing field
+Semantics (those of durable-rules on typed data): a comparison on a missing field
 is false — ``ne`` included. ``not`` is pushed down to the leaves with De Morgan's laws, adding
 ``not_exists`` where needed, so that a file's ``ne`` and ``not`` mean what a reader expects: true when
 the field is absent. Dates are compared as integers ``YYYYMMDD``.

@@ -15,7 +15,7 @@ def label(identifier: str, lang: Literal["vi", "en"] = "vi") -> str:
     return vi if lang == "vi" else en
 
 
-#: Event types (contract.md §3).
+#: Event types (docs/reference.md §3).
 EVENT_LABELS: dict[str, tuple[str, str]] = {
     "propaganda_activity": ("Hoạt động tuyên truyền, vận động", "Propaganda or mobilisation activity"),
     "draft_consultation": ("Lấy ý kiến dự thảo văn bản quy phạm pháp luật", "Consultation on a draft legal document"),

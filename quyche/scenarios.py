@@ -321,6 +321,23 @@ def _event_problems(doc: yamlsafe.Document, i: int, exc: InvalidEvent) -> list[S
     return out
 
 
+def _raw_event_problems(doc: yamlsafe.Document) -> list[ScenarioFileError]:
+    """The problems of the events of a file whose shape is wrong elsewhere (so that all are listed)."""
+    scenarios = doc.data.get("scenarios") if isinstance(doc.data, dict) else None
+    out: list[ScenarioFileError] = []
+    for i, sc in enumerate(scenarios if isinstance(scenarios, list) else []):
+        if not isinstance(sc, dict) or not isinstance(sc.get("event"), dict):
+            continue
+        expect = sc.get("expect")
+        if isinstance(expect, dict) and expect.get("error") is not None:
+            continue
+        try:
+            parse_event(sc["event"])
+        except InvalidEvent as exc:
+            out += _event_problems(doc, i, exc)
+    return out
+
+
 def load_file(path: str | Path, regulation: Regulation | None = None) -> list[LoadedScenario]:
     """Read and validate a scenario file; raise ScenarioFileError listing every problem found in it.
 
@@ -339,7 +356,7 @@ def load_file(path: str | Path, regulation: Regulation | None = None) -> list[Lo
     try:
         model = ScenarioFile.model_validate(doc.data)
     except ValidationError as exc:
-        raise ScenarioFileError.of(_validation_errors(exc, doc)) from None
+        raise ScenarioFileError.of(_validation_errors(exc, doc) + _raw_event_problems(doc)) from None
     vocab = Vocabulary.of(regulation) if regulation is not None else None
     out: list[LoadedScenario] = []
     problems: list[ScenarioFileError] = []

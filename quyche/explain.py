@@ -458,6 +458,26 @@ def _citation_lines(decision: Decision, lang: Lang, regulation: Regulation | Non
     return [f"{_t('citations', lang)}:"] + [f"  - {citation_text(c, lang, regulation)}" for c in decision.citations]
 
 
+def _cited_short(citations: Sequence[Citation], lang: Lang) -> str:
+    """The provisions cited, one entry per article: ``Điều 8 (khoản 1, 2, 5); Điều 18`` or
+    ``Article 8(1), (2), (5); Article 18``.
+    """
+    clauses: dict[int, list[str]] = {}
+    for c in citations:
+        parts = clauses.setdefault(c.article, [])
+        if c.clause is not None:
+            part = str(c.clause) + (f" {c.point}" if lang == "vi" and c.point else f")({c.point}" if c.point else "")
+            if part not in parts:
+                parts.append(part)
+    out = []
+    for article, parts in clauses.items():
+        if lang == "vi":
+            out.append(f"Điều {article}" + (f" (khoản {', '.join(parts)})" if parts else ""))
+        else:
+            out.append(f"Article {article}" + ", ".join(f"({p})" for p in parts))
+    return "; ".join(out)
+
+
 def _short(decision: Decision, lang: Lang) -> list[str]:
     """At most about 15 lines: the event, warnings, roles, one line per body with duties, provisions."""
     head = f"{label(decision.event_type, lang)}"
@@ -485,7 +505,7 @@ def _short(decision: Decision, lang: Lang) -> list[str]:
         if undated:
             parts.append(_layout("undated", lang, n=undated))
         bodies.append(f"  - {label(body, lang)}: {'; '.join(parts)}")
-    cited = ", ".join(provision(c.article, c.clause, c.point, lang) for c in decision.citations)
+    cited = _cited_short(decision.citations, lang)
     if bodies:
         bodies.insert(0, f"{_t('duties', lang)}:")
     tail = [f"{_layout('cited_short', lang)}: {cited}"] if cited else []

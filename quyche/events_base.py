@@ -66,13 +66,13 @@ class EventBase(BaseModel):
     ARTICLE: ClassVar[int]
 
     id: str | None = described(
-        "Mã của sự kiện trong hệ thống của người dùng; được trả lại nguyên văn trong kết quả (event_id).",
+        "Mã hồ sơ, văn bản trong hệ thống của cơ quan sử dụng; được trả lại nguyên văn trong kết quả (event_id).",
         "Your identifier of the event; echoed back in the decision (event_id).",
         None,
     )
     date: IsoDate | None = described(
-        "Ngày sự kiện diễn ra hoặc được tiếp nhận; thời hạn tính từ ngày này và ngày này xác định "
-        "phiên bản quy tắc được áp dụng.",
+        "Ngày diễn ra công việc hoặc ngày tiếp nhận; là ngày làm căn cứ tính thời hạn và xác định quy định "
+        "được áp dụng tại thời điểm đó.",
         "The day the event happens or is received: deadlines count from it, and it selects the version "
         "of a rule that applies.",
         None,

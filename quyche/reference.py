@@ -45,8 +45,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "values": ("giá trị", "values"),
     "counts_from": ("thời hạn tính từ ngày này", "deadlines counted from this date"),
     "later": (
-        "Ngày mốc các quy tắc dùng mà sự kiện này chưa có trường tương ứng (hạn của các nghĩa vụ này "
-        "để trống — chưa tính được)",
+        "Ngày làm căn cứ tính thời hạn mà sự kiện này chưa có trường tương ứng (ngày đến hạn của các "
+        "nhiệm vụ này để trống — chưa tính được)",
         "Dates the rules count from that this event does not give (those due dates stay null: not "
         "computable)",
     ),
@@ -312,7 +312,7 @@ def events_markdown(docs: list[EventDoc], lang: Lang = "en") -> str:
             out.append(
                 "- "
                 + (
-                    "Ngày mốc các quy tắc dùng mà sự kiện chưa có trường tương ứng (hạn để trống): "
+                    "Ngày làm căn cứ tính thời hạn mà sự kiện chưa có trường tương ứng (ngày đến hạn để trống): "
                     if vi
                     else "Dates the rules count from that the event does not give (their `due` is null): "
                 )

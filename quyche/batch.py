@@ -9,7 +9,7 @@
   ``error: …`` summary on stderr), or when the input cannot be read or ``--as-of`` is invalid.
 * A progress bar is drawn on stderr only when stderr is a terminal and the input size is known.
 
-Events are evaluated with :meth:`quyche.Regulation.evaluate_many`, in batches.
+Events are evaluated in one pass of :meth:`quyche.Regulation.evaluate_many` with ``on_invalid="yield"``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import date
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from quyche.errors import InvalidEvent
-from quyche.regulation import BATCH, Regulation
+from quyche.regulation import Regulation
 from quyche.rules import yamlsafe
 
 MAX_LINE = yamlsafe.MAX_BYTES  # the size limit of one event, as for a single event file
@@ -69,34 +70,33 @@ def _open(source: str, stack: ExitStack) -> tuple[IO[bytes], int | None]:
 def evaluate_lines(
     reg: Regulation, lines: Iterator[tuple[int, bytes]], as_of: date | str | None
 ) -> Iterator[tuple[bytes, bool]]:
-    """For each numbered non-blank line: ``(output line, was it a valid event)``, in order."""
-    pending: list[tuple[int, Any]] = []
+    """For each numbered non-blank line: ``(output line, was it a valid event)``, in order.
 
-    def flush() -> Iterator[tuple[bytes, bool]]:
-        i = 0
-        while i < len(pending):
+    One pass of ``evaluate_many(..., on_invalid="yield")`` over the whole input: a bad line gets its
+    error line in its place and the run goes on (nothing is restarted).
+    """
+    # per item handed to evaluate_many, in order: its line number and, if it is not JSON, why
+    pending: deque[tuple[int, str | None]] = deque()
+
+    def events() -> Iterator[Any]:
+        for number, raw in lines:
+            if not raw.strip():
+                continue
             try:
-                for decision in reg.evaluate_many([event for _, event in pending[i:]], as_of=as_of):
-                    yield decision.model_dump_json().encode("utf-8"), True
-                    i += 1
-            except InvalidEvent as exc:
-                yield _error(pending[i][0], str(exc)), False
-                i += 1
-        pending.clear()
+                event = parse_line(raw)
+            except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+                pending.append((number, f"not a JSON event: {exc}"))
+                yield None  # rejected by evaluate_many in its place
+                continue
+            pending.append((number, None))
+            yield event
 
-    for number, raw in lines:
-        if not raw.strip():
-            continue
-        try:
-            event = parse_line(raw)
-        except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-            yield from flush()
-            yield _error(number, f"not a JSON event: {exc}"), False
-            continue
-        pending.append((number, event))
-        if len(pending) >= BATCH:
-            yield from flush()
-    yield from flush()
+    for result in reg.evaluate_many(events(), as_of=as_of, on_invalid="yield"):
+        number, not_json = pending.popleft()
+        if isinstance(result, InvalidEvent):
+            yield _error(number, not_json or result.detail), False
+        else:
+            yield result.model_dump_json().encode("utf-8"), True
 
 
 def _error(number: int, message: str) -> bytes:

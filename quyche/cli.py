@@ -1,4 +1,7 @@
-"""The ``quyche`` command (contract.md §6): evaluate, explain, check, validate.
+"""The ``quyche`` command (docs/reference.md §6): evaluate, explain, check, validate, events.
+
+Every command's help (its docstring and option texts) is plain text for a terminal, never RST markup,
+and names no file the installed package lacks; ``tests/test_help.py`` checks it.
 
 Exit codes: 0 success; 1 a scenario failed (``check``); 2 bad input — an invalid event, rule file or
 scenario file — reported as one ``error: …`` line on stderr, never a traceback.
@@ -45,20 +48,53 @@ def _guard(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _read_event(source: str) -> Any:
+def _read_event(source: str, command: str = "evaluate") -> Any:
     if source == "-":
         raw = sys.stdin.buffer.read(yamlsafe.MAX_BYTES + 1)
         name = "<stdin>"
     else:
         path = Path(source)
+        if path.is_dir():
+            raise InvalidEvent(
+                f"{source} is a folder: quyche {command} takes one event file (YAML or JSON); "
+                f"to run the scenario files of a folder: quyche check {source}",
+                [{"loc": [], "msg": "a folder, not an event file"}],
+            )
         if not path.is_file():
             raise InvalidEvent(f"{source}: no such file", [{"loc": [], "msg": "no such file"}])
         raw = path.read_bytes()[: yamlsafe.MAX_BYTES + 1]
         name = source
     try:
-        return yamlsafe.parse(raw, name).data
+        data = yamlsafe.parse(raw, name).data
     except QuycheError as exc:
         raise InvalidEvent(f"cannot read the event: {exc}", [{"loc": [], "msg": str(exc)}]) from None
+    what = _not_an_event(data, name)
+    if what is not None:
+        raise InvalidEvent(f"{name} {what}", [{"loc": [], "msg": "not an event file"}])
+    return data
+
+
+def _not_an_event(data: Any, name: str) -> str | None:
+    """What a file that holds no event is, and how to use it (None when it may be an event)."""
+    if not isinstance(data, dict) or "type" in data:
+        return None
+    if "scenarios" in data:
+        n = len(data["scenarios"]) if isinstance(data["scenarios"], list) else 0
+        return (
+            f"is a scenario file ({n} scenario{'s' if n != 1 else ''}), not an event: "
+            f"run it with: quyche check {name}"
+        )
+    if "event" in data and ("done" in data or "case" in data or "today" in data):
+        return (
+            "is a case file (an event and what has been done about it), not an event: "
+            f"see its duties and their status with: quyche track {name}"
+        )
+    fmt = str(data.get("format", ""))
+    if fmt.startswith("quyche/rule") or ("article" in data and "rules" in data):
+        return "is a rule file, not an event: check the rule files with: quyche validate FOLDER"
+    if fmt.startswith("quyche/chapter") or ("chapter" in data and "articles" in data):
+        return "is a chapter file, not an event: check the rule files with: quyche validate FOLDER"
+    return None
 
 
 def _regulation(rules: str | None, engine: str) -> Regulation:
@@ -79,6 +115,9 @@ _rules_option = click.option(
     default=None,
     help="A rules folder (default: the bundled rules).",
 )
+_lang_option = click.option(
+    "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Vietnamese or English."
+)
 _as_of_option = click.option("--as-of", "as_of", default=None, help="Evaluate as of this ISO date (YYYY-MM-DD).")
 
 
@@ -97,7 +136,10 @@ def main() -> None:
 @click.option(
     "--batch",
     is_flag=True,
-    help="FILE is JSON lines: one event per line in, one decision per line out (see docs/performance.md).",
+    help=(
+        "FILE is JSON lines: one event per line in, one decision per line out, in order; a bad line gets "
+        '{"line": N, "error": ...} in its place and the run goes on (exit 2 if any line was bad).'
+    ),
 )
 @_guard
 def evaluate(source: str, as_of: str | None, engine: str, rules: str | None, indent: int, batch: bool) -> None:
@@ -114,15 +156,29 @@ def evaluate(source: str, as_of: str | None, engine: str, rules: str | None, ind
 
 @main.command()
 @click.argument("source", metavar="FILE|-")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@_lang_option
+@click.option(
+    "--short",
+    is_flag=True,
+    help="At most about 15 lines: the roles and, per body, its number of duties and first due date.",
+)
 @click.option("--why-not", "why_not", metavar="RULE_ID", default=None, help="Say why this rule did not apply.")
 @_as_of_option
 @_engine_option
 @_rules_option
 @_guard
-def explain(source: str, lang: str, why_not: str | None, as_of: str | None, engine: str, rules: str | None) -> None:
-    """Explain the decision for one event, in Vietnamese (default) or English."""
-    event = _read_event(source)
+def explain(
+    source: str, lang: str, short: bool, why_not: str | None, as_of: str | None, engine: str, rules: str | None
+) -> None:
+    """Explain the decision for one event, in Vietnamese (default) or English.
+
+    Warnings first, then who chairs, coordinates, is informed and advises, each body's duties with
+    their deadlines and provisions, the provisions cited and the reasons.
+
+    With --why-not RULE_ID, say instead why that rule did not apply: the test that failed, a version not in
+    force, no row of its table, or the exception that applied instead.
+    """
+    event = _read_event(source, "explain")
     reg = _regulation(rules, engine)
     if why_not is not None:
         from quyche.why import why_not_text
@@ -130,7 +186,8 @@ def explain(source: str, lang: str, why_not: str | None, as_of: str | None, engi
         click.echo(why_not_text(reg.why_not(event, why_not, as_of=as_of), lang), nl=False)  # type: ignore[arg-type]
         return
     decision = reg.evaluate(event, as_of=as_of)
-    click.echo(explain_text(decision, lang, regulation=reg, event=event), nl=False)  # type: ignore[arg-type]
+    text = explain_text(decision, lang, regulation=reg, event=event, short=short)  # type: ignore[arg-type]
+    click.echo(text, nl=False)
 
 
 @main.command()
@@ -141,14 +198,21 @@ def explain(source: str, lang: str, why_not: str | None, as_of: str | None, engi
 def check(paths: tuple[str, ...], engine: str, rules: str | None) -> None:
     """Run scenario files (files, or folders searched for *.yaml).
 
-    Every file is read first: each invalid one is an ``error: file:line: …`` line and the exit code is 2.
+    Prints a short report for each failing scenario, then "N passed, M failed". Every file is read
+    first: each problem of an invalid file is one "error: FILE:LINE: ..." line, and nothing runs.
+    Exit 0: all pass; 1: a scenario fails; 2: a file is invalid, or a folder holds no scenario file.
     """
     from quyche.scenarios import format_failure, load_paths, run_one
 
+    for p in paths:
+        folder = Path(p)
+        if folder.is_dir() and not any(x.is_file() for x in folder.rglob("*.yaml")):
+            _fail(f"no scenario files under {p}")
     reg = _regulation(rules, engine)
     loaded, errors = load_paths(reg, list(paths))
     for err in errors:
-        click.echo(f"error: {str(err).replace(chr(10), ' ')}", err=True)
+        for problem in getattr(err, "problems", [err]):
+            click.echo(f"error: {str(problem).replace(chr(10), ' ')}", err=True)
     if errors:
         sys.exit(2)
     results = [run_one(reg, sc) for sc in loaded]
@@ -169,6 +233,37 @@ def validate(rules_dir: str | None) -> None:
     click.echo(
         f"ok: {len(reg.chapters)} chapters, {len(reg.articles)} articles, {n_rules} rules ({reg.compiled.source})"
     )
+
+
+@main.command()
+@click.argument("event_type", required=False, metavar="[TYPE]")
+@_lang_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Text or JSON."
+)
+@_rules_option
+@_guard
+def events(event_type: str | None, lang: str, fmt: str, rules: str | None) -> None:
+    """List the event types, or, for one TYPE, its fields.
+
+    For each field: whether it is required, the values it accepts, what it means and, for a date, the
+    deadlines that count from it.
+    """
+    from quyche.reference import event_docs, event_text, find, types_text
+
+    compiled = load(rules, engine="python").compiled
+    if event_type is None:
+        docs = event_docs(compiled)
+        if fmt == "json":
+            click.echo(json.dumps([d.as_json() for d in docs], ensure_ascii=False, indent=2))
+        else:
+            click.echo(types_text(docs, lang), nl=False)  # type: ignore[arg-type]
+        return
+    doc = find(event_type, compiled)
+    if fmt == "json":
+        click.echo(json.dumps(doc.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(event_text(doc, lang), nl=False)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":  # pragma: no cover

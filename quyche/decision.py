@@ -1,6 +1,11 @@
-"""The Decision (contract.md §4): who leads, coordinates, is informed and advises, each body's duties
-with deadlines, the provisions relied on, warnings and a trace. Frozen pydantic models whose JSON form
-(``decision.model_dump(mode="json")``) is stable.
+"""The Decision (docs/reference.md §4): who leads, coordinates, is informed and advises, each
+body's duties with deadlines, the provisions relied on, warnings and a trace. Frozen pydantic models whose
+JSON form (``decision.model_dump(mode="json")``, ``decision.model_dump_json()``) is stable and reads back
+with ``Decision.model_validate_json(text)`` (its JSON Schema: ``schemas/decision.schema.json``).
+
+Identifiers are typed with ``Literal`` aliases (:data:`~quyche.BodyId`, :data:`~quyche.ModeId`,
+:data:`~quyche.EventType`), so a misspelt identifier in client code (``d.lead == "ubnd_tinh"``) is a
+type error under ``mypy --strict``.
 """
 
 from __future__ import annotations
@@ -9,6 +14,10 @@ from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from quyche.chapters.chuong_1 import BodyId
+from quyche.chapters.chuong_4 import ModeId
+from quyche.events import EventType
 
 
 class _Frozen(BaseModel):
@@ -40,11 +49,11 @@ class Citation(_Frozen):
 class Responsibility(_Frozen):
     """One body's duty in this decision."""
 
-    party: str
+    party: BodyId
     duty: str
     text_vi: str
     text_en: str
-    mode: str | None = None
+    mode: ModeId | None = None
     deadline: Deadline | None = None
     citation: Citation
     provenance: Literal["summary", "law", "reconstructed"]
@@ -75,14 +84,14 @@ class TraceEntry(_Frozen):
 class Decision(_Frozen):
     """What the regulation says about one event."""
 
-    event_type: str
+    event_type: EventType
     event_id: str | None = None
     reference_date: date | None = None
-    lead: str | None
-    coordinating: list[str]
-    notified: list[str]
-    advising: list[str]
-    modes: list[str]
+    lead: BodyId | None
+    coordinating: list[BodyId]
+    notified: list[BodyId]
+    advising: list[BodyId]
+    modes: list[ModeId]
     responsibilities: list[Responsibility]
     citations: list[Citation]
     warnings: list[DecisionWarning]

@@ -1,17 +1,30 @@
-"""The shared shape of every event: strict, frozen, unknown fields rejected (contract.md §3)."""
+"""The shared shape of every event: strict, frozen, unknown fields rejected (docs/reference.md §3).
+
+Each field's meaning, in Vietnamese and English, is declared next to it with :func:`described`; the
+reference (``docs/reference.md``), ``quyche events TYPE`` and the JSON Schema read it from there.
+"""
 
 from __future__ import annotations
 
 import re
 import reprlib
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticUndefined
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SHORT = reprlib.Repr()
 _SHORT.maxstring = _SHORT.maxother = 60
+
+
+def described(vi: str, en: str, default: Any = PydanticUndefined) -> Any:
+    """A pydantic Field with its meaning in Vietnamese and English (docs, `quyche events`, explorer)."""
+    return Field(default, description=en, json_schema_extra={"description_vi": vi})
 
 
 def short_repr(value: Any) -> str:
@@ -40,12 +53,67 @@ ArticleNo = Annotated[int, Field(ge=1, le=23)]
 
 
 class EventBase(BaseModel):
-    """Fields every event may carry: an ``id`` echoed back and the ``date`` it happens or is received."""
+    """Fields every event may carry: an ``id`` echoed back and the ``date`` it happens or is received.
+
+    Building an event model directly (``AnnualReview(year=2024)``, ``model_validate``,
+    ``model_validate_json``) with a bad value raises :class:`~quyche.errors.InvalidEvent` naming the
+    field and the accepted values, as :func:`quyche.parse_event` does.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    id: str | None = None
-    date: IsoDate | None = None
+    #: The article of the regulation the event type belongs to (set by each event model).
+    ARTICLE: ClassVar[int]
+
+    id: str | None = described(
+        "Mã hồ sơ, văn bản trong hệ thống của cơ quan sử dụng; được trả lại nguyên văn trong kết quả (event_id).",
+        "Your identifier of the event; echoed back in the decision (event_id).",
+        None,
+    )
+    date: IsoDate | None = described(
+        "Ngày diễn ra công việc hoặc ngày tiếp nhận; là ngày làm căn cứ tính thời hạn và xác định quy định "
+        "được áp dụng tại thời điểm đó.",
+        "The day the event happens or is received: deadlines count from it, and it selects the version "
+        "of a rule that applies.",
+        None,
+    )
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise _invalid(type(self), exc) from None
+
+    # validation through a union (``parse_event``) must not call this __init__: pydantic-core builds the
+    # model itself, and the union's errors are described by ``parse_event``
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """Validate ``obj`` into this event type, or raise InvalidEvent naming the field."""
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise _invalid(cls, exc) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, *args: Any, **kwargs: Any) -> Self:
+        """Validate a JSON text into this event type, or raise InvalidEvent naming the field."""
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        except ValidationError as exc:
+            raise _invalid(cls, exc) from None
+
+
+def event_date(vi: str, en: str) -> Any:
+    """The optional ``date`` field of one event type, with what the date is for that type."""
+    return described(vi, en, None)
+
+
+def _invalid(cls: type[EventBase], exc: ValidationError) -> Exception:
+    from quyche.events import invalid_event
+
+    return invalid_event(exc, cls)
 
 
 #: Fields every event shares, in words (for conditions and explanations): (Vietnamese, English).

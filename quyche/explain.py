@@ -12,10 +12,11 @@ Decision) the reasons fall back to the decision's trace, which is in English.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from quyche.decision import Citation, Deadline, Decision
+from quyche.decision import Citation, Deadline, Decision, Responsibility
 from quyche.events import parse_event
 from quyche.events_base import EventBase
 from quyche.labels import FIELD_LABELS, PROVENANCE_LABELS, label
@@ -64,7 +65,7 @@ def _pick(pair: tuple[str, str], lang: Lang) -> str:
     return pair[0] if lang == "vi" else pair[1]
 
 
-def _bodies(ids: list[str], lang: Lang) -> str:
+def _bodies(ids: Sequence[str], lang: Lang) -> str:
     return "; ".join(f"{label(i, lang)} ({i})" for i in ids) if ids else _t("none", lang)
 
 
@@ -129,47 +130,189 @@ def _reasons(decision: Decision, lang: Lang, regulation: Regulation | None, even
     return out
 
 
+# -- layout -------------------------------------------------------------------------------------------
+
+#: Headings and words of the layout (the texts above are the regulation's vocabulary).
+_LAYOUT: dict[str, tuple[str, str]] = {
+    "duty_count": ("{n} nhiệm vụ", "{n} duty|{n} duties"),
+    "first_due": ("hạn sớm nhất {d}", "first due {d}"),
+    "undated": ("{n} nhiệm vụ chưa tính được hạn", "{n} with a due date not computable yet"),
+    "lead_short": ("Chủ trì", "Chairs"),
+    "coordinating_short": ("Phối hợp", "Coordinate"),
+    "notified_short": ("Để biết", "For information"),
+    "advising_short": ("Tham mưu", "Advise"),
+    "cited_short": ("Căn cứ", "Provisions"),
+    "warning_short": ("Lưu ý", "Warning"),
+}
+
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def vi_dates(text: str) -> str:
+    """ISO dates in a Vietnamese text written as Vietnamese texts write them (``2025-06-30`` → ``30/06/2025``)."""
+    return _ISO.sub(lambda m: f"{m.group(3)}/{m.group(2)}/{m.group(1)}", text)
+
+
+def _layout(key: str, lang: Lang, **values: Any) -> str:
+    text = _pick(_LAYOUT[key], lang)
+    if "|" in text:  # English singular|plural
+        one, many = text.split("|")
+        text = one if values.get("n") == 1 else many
+    return text.format(**values)
+
+
+def _words(text: str, lang: Lang) -> str:
+    """A text from the rules or a warning, on one line; its dates Vietnamese in the Vietnamese text."""
+    text = " ".join(text.split())
+    return vi_dates(text) if lang == "vi" else text
+
+
+def _heading(decision: Decision, lang: Lang) -> list[str]:
+    head = f"{_t('event', lang)}: {label(decision.event_type, lang)} ({decision.event_type})"
+    if decision.event_id:
+        head += f" — {decision.event_id}"
+    lines = [head]
+    if decision.reference_date:
+        lines.append(f"{_t('reference', lang)}: {date_text(decision.reference_date, lang)}")
+    return lines
+
+
+def _warning_lines(decision: Decision, lang: Lang) -> list[str]:
+    if not decision.warnings:
+        return []
+    lines = [f"{_t('warnings', lang)}:"]
+    for w in decision.warnings:
+        msg = (w.message_vi or w.message) if lang == "vi" else w.message
+        lines.append(f"  - {_words(msg, lang)} [{w.code}]")
+    return lines
+
+
+def _role_lines(decision: Decision, lang: Lang) -> list[str]:
+    lead = f"{label(decision.lead, lang)} ({decision.lead})" if decision.lead else _t("no_lead", lang)
+    modes = "; ".join(label(m, lang) for m in decision.modes) or _t("none", lang)
+    return [
+        f"{_t('lead', lang)}: {lead}",
+        f"{_t('coordinating', lang)}: {_bodies(decision.coordinating, lang)}",
+        f"{_t('notified', lang)}: {_bodies(decision.notified, lang)}",
+        f"{_t('advising', lang)}: {_bodies(decision.advising, lang)}",
+        f"{_t('modes', lang)}: {modes}",
+    ]
+
+
+def duties_by_body(decision: Decision) -> list[tuple[str, list[Responsibility]]]:
+    """The duties grouped by the body that bears them: the lead first, then the coordinating bodies,
+    then the others in the order the decision names them.
+    """
+    order = [b for b in (decision.lead, *decision.coordinating) if b is not None]
+    groups: dict[str, list[Responsibility]] = {b: [] for b in order}
+    for r in decision.responsibilities:
+        groups.setdefault(r.party, []).append(r)
+    return [(body, duties) for body, duties in groups.items() if duties]
+
+
+def _duty_lines(decision: Decision, lang: Lang) -> list[str]:
+    lines = [f"{_t('duties', lang)}:"]
+    if not decision.responsibilities:
+        return [*lines, f"  ({_t('none', lang)})"]
+    for body, duties in duties_by_body(decision):
+        lines.append(f"  {label(body, lang)} ({body}):")
+        for r in duties:
+            text = r.text_vi if lang == "vi" else r.text_en
+            lines.append(f"    - {_words(text, lang)}")
+            if r.deadline:
+                lines.append(f"      {_t('deadline', lang)}: {deadline_text(r.deadline, lang)}")
+            prov = _pick(PROVENANCE_LABELS[r.provenance], lang)
+            basis = f"; {r.basis}" if r.basis else ""
+            where = cite.provision(r.citation.article, r.citation.clause, r.citation.point, lang)
+            lines.append(f"      {_t('basis', lang)}: {where} [{prov}{basis}]")
+    return lines
+
+
+def _citation_lines(decision: Decision, lang: Lang, regulation: Regulation | None) -> list[str]:
+    return [f"{_t('citations', lang)}:"] + [f"  - {citation_text(c, lang, regulation)}" for c in decision.citations]
+
+
+def _cited_short(citations: Sequence[Citation], lang: Lang) -> str:
+    """The provisions cited, one entry per article: ``Điều 8 (khoản 1, 2, 5); Điều 18`` or
+    ``Article 8(1), (2), (5); Article 18``.
+    """
+    clauses: dict[int, list[str]] = {}
+    for c in citations:
+        parts = clauses.setdefault(c.article, [])
+        if c.clause is not None:
+            part = str(c.clause) + (f" {c.point}" if lang == "vi" and c.point else f")({c.point}" if c.point else "")
+            if part not in parts:
+                parts.append(part)
+    out = []
+    for article, parts in clauses.items():
+        if lang == "vi":
+            out.append(f"Điều {article}" + (f" (khoản {', '.join(parts)})" if parts else ""))
+        else:
+            out.append(f"Article {article}" + ", ".join(f"({p})" for p in parts))
+    return "; ".join(out)
+
+
+def _short(decision: Decision, lang: Lang) -> list[str]:
+    """At most about 15 lines: the event, warnings, roles, one line per body with duties, provisions."""
+    head = f"{label(decision.event_type, lang)}"
+    if decision.event_id:
+        head += f" — {decision.event_id}"
+    if decision.reference_date:
+        head += f" ({_t('reference', lang).lower()} {date_text(decision.reference_date, lang)})"
+    warnings = [
+        f"{_layout('warning_short', lang)}: {_words((w.message_vi or w.message) if lang == 'vi' else w.message, lang)}"
+        for w in decision.warnings
+    ]
+    lead = label(decision.lead, lang) if decision.lead else _t("no_lead", lang)
+    roles = [f"{_layout('lead_short', lang)}: {lead}"]
+    named = (("coordinating", decision.coordinating), ("notified", decision.notified), ("advising", decision.advising))
+    for key, ids in named:
+        if ids:
+            roles.append(f"{_layout(key + '_short', lang)}: {'; '.join(label(i, lang) for i in ids)}")
+    bodies = []
+    for body, duties in duties_by_body(decision):
+        parts = [_layout("duty_count", lang, n=len(duties))]
+        dues = sorted(r.deadline.due for r in duties if r.deadline and r.deadline.due)
+        undated = sum(1 for r in duties if r.deadline and not r.deadline.due)
+        if dues:
+            parts.append(_layout("first_due", lang, d=date_text(dues[0], lang)))
+        if undated:
+            parts.append(_layout("undated", lang, n=undated))
+        bodies.append(f"  - {label(body, lang)}: {'; '.join(parts)}")
+    cited = _cited_short(decision.citations, lang)
+    if bodies:
+        bodies.insert(0, f"{_t('duties', lang)}:")
+    tail = [f"{_layout('cited_short', lang)}: {cited}"] if cited else []
+    if len(warnings) > 1 and 1 + len(warnings) + len(roles) + len(bodies) + len(tail) > 15:
+        warnings = [f"{_layout('warning_short', lang)}: " + " ".join(w.split(": ", 1)[1] for w in warnings)]
+    return [head, *warnings, *roles, *bodies, *tail]
+
+
 def explain(
     decision: Decision,
     lang: Lang = "vi",
     *,
     regulation: Regulation | None = None,
     event: Mapping[str, Any] | EventBase | None = None,
+    short: bool = False,
 ) -> str:
-    """The decision as text for legal staff (give ``regulation`` and ``event`` for worded reasons)."""
-    lines: list[str] = []
-    head = f"{_t('event', lang)}: {label(decision.event_type, lang)} ({decision.event_type})"
-    if decision.event_id:
-        head += f" — {decision.event_id}"
-    lines.append(head)
-    if decision.reference_date:
-        lines.append(f"{_t('reference', lang)}: {date_text(decision.reference_date, lang)}")
-    lead = f"{label(decision.lead, lang)} ({decision.lead})" if decision.lead else _t("no_lead", lang)
-    lines.append(f"{_t('lead', lang)}: {lead}")
-    lines.append(f"{_t('coordinating', lang)}: {_bodies(decision.coordinating, lang)}")
-    lines.append(f"{_t('notified', lang)}: {_bodies(decision.notified, lang)}")
-    lines.append(f"{_t('advising', lang)}: {_bodies(decision.advising, lang)}")
-    modes = "; ".join(label(m, lang) for m in decision.modes) or _t("none", lang)
-    lines.append(f"{_t('modes', lang)}: {modes}")
-    lines.append(f"{_t('duties', lang)}:")
-    if not decision.responsibilities:
-        lines.append(f"  ({_t('none', lang)})")
-    for i, r in enumerate(decision.responsibilities, 1):
-        text = r.text_vi if lang == "vi" else r.text_en
-        lines.append(f"  {i}. {label(r.party, lang)}: {' '.join(text.split())}")
-        if r.deadline:
-            lines.append(f"     {_t('deadline', lang)}: {deadline_text(r.deadline, lang)}")
-        prov = _pick(PROVENANCE_LABELS[r.provenance], lang)
-        basis = f"; {r.basis}" if r.basis else ""
-        lines.append(f"     {_t('basis', lang)}: {citation_text(r.citation, lang, regulation)} [{prov}{basis}]")
-    if decision.warnings:
-        lines.append(f"{_t('warnings', lang)}:")
-        for w in decision.warnings:
-            msg = (w.message_vi or w.message) if lang == "vi" else w.message
-            lines.append(f"  - {' '.join(msg.split())} [{w.code}]")
-    lines.append(f"{_t('citations', lang)}:")
-    for c in decision.citations:
-        lines.append(f"  - {citation_text(c, lang, regulation)}")
-    lines.append(f"{_t('reasons', lang)}:")
-    lines += _reasons(decision, lang, regulation, event)
-    return "\n".join(lines) + "\n"
+    """The decision as text for legal staff (give ``regulation`` and ``event`` for worded reasons).
+
+    The warnings come first, then who chairs, coordinates, is informed and advises, then each body's
+    duties (grouped by body, each with its deadline and the provision it rests on), the provisions
+    cited (each with its title, once) and the reasons. In Vietnamese every date is written 30/06/2025.
+    ``short=True`` gives at most about 15 lines: the roles and, per body, how many duties and the first
+    due date.
+    """
+    if short:
+        return "\n".join(_short(decision, lang)) + "\n"
+    reasons = _reasons(decision, lang, regulation, event)
+    sections = [
+        _heading(decision, lang),
+        _warning_lines(decision, lang),
+        _role_lines(decision, lang),
+        _duty_lines(decision, lang),
+        _citation_lines(decision, lang, regulation),
+        [f"{_t('reasons', lang)}:", *(vi_dates(x) if lang == "vi" else x for x in reasons)],
+    ]
+    return "\n\n".join("\n".join(sec) for sec in sections if sec) + "\n"

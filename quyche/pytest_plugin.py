@@ -1,9 +1,11 @@
 """A pytest plugin (entry point ``pytest11``) that runs quyche scenario files as tests.
 
-Every ``*.yaml`` file under a folder named ``scenarios`` is collected; each scenario is a test item
-named by its sentence, so ``pytest -k "2024"`` picks scenarios by their words. A failing scenario
-reports what ``quyche check`` prints: file and line, the sentence, expected against actual and the
-rules that fired. A file that cannot be read is one failing item saying where and why.
+Collected as scenario files: every ``*.yaml`` file under a folder named ``scenarios`` (at any depth,
+e.g. ``tests/scenarios/dieu_19.yaml``), and any ``*.yaml`` file named on the command line wherever it
+is (``pytest checks/my_cases.yaml``). Each scenario is a test item named by its sentence, so
+``pytest -k "2024"`` picks scenarios by their words. A failing scenario reports what ``quyche check``
+prints: file and line, the sentence, expected against actual and the rules that fired. A file that
+cannot be read is one failing item listing every problem, each with its line.
 
 Options: ``--quyche-engine`` (``auto``, ``durable`` or ``python``) and ``--quyche-rules`` (a rules
 folder; default the bundled rules).
@@ -36,8 +38,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
-    """Collect ``scenarios/**/*.yaml`` files."""
-    if file_path.suffix == ".yaml" and "scenarios" in file_path.parts[:-1]:
+    """Collect ``scenarios/**/*.yaml`` files, and ``*.yaml`` files named on the command line."""
+    if file_path.suffix != ".yaml":
+        return None
+    if "scenarios" in file_path.parts[:-1] or parent.session.isinitpath(file_path):
         return ScenarioFile.from_parent(parent, path=file_path)
     return None
 
@@ -69,7 +73,9 @@ class ScenarioFile(pytest.File):
         try:
             loaded = load_file(self._shown_path(), _regulation(self.config))
         except QuycheError as exc:
-            yield BrokenScenarioFile.from_parent(self, name="(invalid scenario file)", error=f"error: {exc}")
+            problems = getattr(exc, "problems", [exc])
+            report = "\n".join(f"error: {str(p).replace(chr(10), ' ')}" for p in problems)
+            yield BrokenScenarioFile.from_parent(self, name="(invalid scenario file)", error=report)
             return
         for sc in loaded:
             yield ScenarioItem.from_parent(self, name=sc.scenario.name, loaded=sc)

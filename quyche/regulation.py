@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from quyche.decision import Decision
 from quyche.errors import EngineError, InvalidEvent, QuycheError, RuleFileError
-from quyche.events import parse_event
+from quyche.events import parse_event, parse_events
 from quyche.events_base import EventBase, _iso_date
 from quyche.rules import durable_adapter
 from quyche.rules.assemble import Assembler
 from quyche.rules.check import check
-from quyche.rules.compile import Plan, compile_rules
+from quyche.rules.compile import Plan, Unit, compile_rules
 from quyche.rules.pyeval import PythonEngine
 from quyche.rules.read import read_rules
 from quyche.rules.runtime import Runtime, event_fact
@@ -140,54 +140,107 @@ class Regulation:
             fact = event_fact(parsed.__dict__, reference)
             units = self._runtime.fire(parsed.type, fact)  # type: ignore[attr-defined]
             return self._assembler.decide(parsed, units, fact, reference)
-        except Exception as exc:  # noqa: BLE001 - contract §5: nothing else escapes evaluate
+        except Exception as exc:  # noqa: BLE001 - reference §5: nothing else escapes evaluate
             raise _public_error(exc) from (None if isinstance(exc, (QuycheError, RecursionError)) else exc)
 
+    @overload
     def evaluate_many(
-        self, events: Iterable[Mapping[str, Any] | EventBase], as_of: date | str | None = None
-    ) -> Iterator[Decision]:
-        """Decisions for many events, lazily, in order (raises InvalidEvent at the first bad one, after
-        yielding the decisions of the events before it).
+        self,
+        events: Iterable[Mapping[str, Any] | EventBase],
+        as_of: date | str | None = None,
+        *,
+        on_invalid: Literal["raise"] = "raise",
+    ) -> Iterator[Decision]: ...
+
+    @overload
+    def evaluate_many(
+        self,
+        events: Iterable[Mapping[str, Any] | EventBase],
+        as_of: date | str | None = None,
+        *,
+        on_invalid: Literal["yield"],
+    ) -> Iterator[Decision | InvalidEvent]: ...
+
+    def evaluate_many(
+        self,
+        events: Iterable[Mapping[str, Any] | EventBase],
+        as_of: date | str | None = None,
+        *,
+        on_invalid: Literal["raise", "yield"] = "raise",
+    ) -> Iterator[Decision] | Iterator[Decision | InvalidEvent]:
+        """Decisions for many events, lazily, in order; each equals ``evaluate(event, as_of)``.
+
+        An invalid event is an :class:`InvalidEvent` whose ``index`` is its position in ``events``
+        (from 0) and whose message starts with ``events[i]:``. With ``on_invalid="raise"`` (the
+        default) it is raised after the decisions of the events before it; with ``on_invalid="yield"``
+        it is yielded in its place and the run goes on, so the output has exactly one item per event::
+
+            for i, result in enumerate(reg.evaluate_many(events, on_invalid="yield")):
+                if isinstance(result, quyche.InvalidEvent):
+                    log(result.index, result.errors)
+                else:
+                    store(result)
 
         Events are taken in batches of :data:`BATCH`: a batch is validated, then matched in one engine
-        call (durable: one lock acquisition), then its decisions are yielded. So the input iterator is
-        read up to ``BATCH - 1`` events ahead of the decision last yielded. Each decision equals
-        ``evaluate(event, as_of)``.
+        call (durable: one lock acquisition), then its results are yielded one at a time. So the input
+        iterator is read up to ``BATCH - 1`` events ahead of the result last yielded. A bad ``as_of``
+        raises InvalidEvent before any event is read; an engine failure raises EngineError.
         """
-        assemble = self._assembler.decide
-        it = iter(events)
+        if on_invalid not in ("raise", "yield"):
+            raise QuycheError(f"unknown on_invalid {on_invalid!r}; use 'raise' or 'yield'")
         try:
             given = _as_date(as_of, "as_of")
         except Exception as exc:  # noqa: BLE001
             raise _public_error(exc) from None
+        return self._many(iter(events), given, on_invalid == "raise")
+
+    def _many(
+        self, it: Iterator[Mapping[str, Any] | EventBase], given: date | None, stop: bool
+    ) -> Iterator[Decision | InvalidEvent]:
+        """The results of ``evaluate_many``: a Decision or an InvalidEvent per event, in order."""
+        assemble = self._assembler.decide
+        start = 0
         while True:
             batch = list(islice(it, BATCH))
             if not batch:
                 return
             ready: list[tuple[EventBase, date | None, dict[str, Any]]] = []
-            failure: Exception | None = None
-            try:
-                for event in batch:
-                    parsed = parse_event(event)
+            results: list[InvalidEvent | int] = []  # per event: its error, or its place in ``ready``
+            valid = parse_events(batch)  # all at once when all are valid (most batches): faster
+            for i, event in enumerate(batch, start):
+                try:
+                    parsed = valid[i - start] if valid is not None else parse_event(event)
                     reference = given or parsed.date
-                    ready.append((parsed, reference, event_fact(parsed.__dict__, reference)))
-            except Exception as exc:  # noqa: BLE001 - raised after the decisions of the valid prefix
-                failure = exc
+                    fact = event_fact(parsed.__dict__, reference)
+                except Exception as exc:  # noqa: BLE001 - only QuycheErrors leave evaluate_many
+                    error = _public_error(exc)
+                    if not isinstance(error, InvalidEvent):
+                        raise error from (None if isinstance(exc, QuycheError) else exc)
+                    results.append(error.at(i))
+                    if stop:
+                        break
+                    continue
+                results.append(len(ready))
+                ready.append((parsed, reference, fact))
+            start += len(batch)
+            fired: list[list[Unit]] = []
             if ready:
                 try:
                     fired = self._runtime.fire_many([(p.type, fact) for p, _, fact in ready])  # type: ignore[attr-defined]
                 except Exception as exc:  # noqa: BLE001
                     raise _public_error(exc) from (None if isinstance(exc, QuycheError) else exc)
-                for (p, ref, fact), ids in zip(ready, fired, strict=True):
-                    try:  # one at a time: a decision the caller has consumed can be freed at once
-                        decision = assemble(p, ids, fact, ref)
-                    except Exception as exc:  # noqa: BLE001
-                        raise _public_error(exc) from (None if isinstance(exc, QuycheError) else exc)
-                    yield decision
-            if failure is not None:
-                raise _public_error(failure) from (
-                    None if isinstance(failure, (QuycheError, RecursionError)) else failure
-                )
+            for result in results:
+                if isinstance(result, InvalidEvent):
+                    if stop:
+                        raise result
+                    yield result
+                    continue
+                p, ref, fact = ready[result]
+                try:  # one at a time: a decision the caller has consumed can be freed at once
+                    decision = assemble(p, fired[result], fact, ref)
+                except Exception as exc:  # noqa: BLE001
+                    raise _public_error(exc) from (None if isinstance(exc, QuycheError) else exc)
+                yield decision
 
     def why_not(self, event: Mapping[str, Any], rule_id: str, as_of: date | str | None = None) -> WhyNot:
         """Why the rule ``rule_id`` did (or did not) apply to ``event``: the tests of its condition that failed, a
@@ -212,7 +265,7 @@ class Regulation:
 
 
 def _public_error(exc: Exception) -> QuycheError:
-    """The error ``evaluate`` raises for ``exc`` (contract §5: only QuycheErrors escape)."""
+    """The error ``evaluate`` raises for ``exc`` (reference §5: only QuycheErrors escape)."""
     if isinstance(exc, QuycheError):
         return exc
     if isinstance(exc, RecursionError):

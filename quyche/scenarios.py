@@ -1,4 +1,4 @@
-"""Scenario files for legal staff (contract.md §7): events with the decision a reader expects.
+"""Scenario files for legal staff (docs/reference.md §7): events with the decision a reader expects.
 
 A scenario file is YAML with a list ``scenarios``; each scenario has a ``name`` (a sentence stating the
 legal expectation), an optional ``as_of`` date, an ``event`` and an ``expect`` block::
@@ -11,10 +11,11 @@ legal expectation), an optional ``as_of`` date, an ``event`` and an ``expect`` b
 
 ``load_file`` reads and checks a file: YAML errors, unknown keys (with a "did you mean …?"), dates that
 are not ISO, identifiers in ``expect`` that name no body, mode, warning code or duty, and events that
-are not valid (unless the scenario expects exactly that: ``expect: {error: invalid_event}``) are each
-one :class:`~quyche.errors.ScenarioFileError` with the file, the line and the key. ``run_one`` then
-evaluates a scenario and lists what differs from its expectation; ``format_failure`` is the one-line
-report that both ``quyche check`` and the pytest plugin print.
+are not valid (unless the scenario expects exactly that: ``expect: {error: invalid_event}``) are
+problems, each with the file, the line and the key; one :class:`~quyche.errors.ScenarioFileError`
+lists every problem of the file (``problems``). ``run_one`` then
+evaluates a scenario and lists what differs from its expectation; ``format_failure`` is the short
+report for people that both ``quyche check`` and the pytest plugin print.
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from quyche.chapters.chuong_1 import OFFICES, RECIPIENTS, OfficeId, OtherRecipientId, PartyId
+from quyche.chapters.chuong_1 import OFFICES, PARTIES, RECIPIENTS, BodyId, OfficeId
 from quyche.chapters.chuong_4 import MODES, ModeId
 from quyche.decision import Decision
-from quyche.errors import InvalidEvent, QuycheError, ScenarioFileError, did_you_mean
+from quyche.errors import InvalidEvent, QuycheError, ScenarioFileError, did_you_mean, plain_message
 from quyche.events import parse_event
 from quyche.events_base import IsoDate
 from quyche.rules import yamlsafe
@@ -41,8 +42,6 @@ if TYPE_CHECKING:
 
 SCENARIO_FORMAT = "quyche/scenario@1"
 
-#: A body a decision may name (a party, an office or another recipient — contract.md §2).
-BodyId = Union[PartyId, OfficeId, OtherRecipientId]  # noqa: UP007 - a runtime union of Literals
 #: A warning code: checked against the codes the loaded rules can produce.
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 Bodies = Annotated[list[BodyId], Field(max_length=100)]
@@ -126,7 +125,7 @@ class Scenario(_Strict):
         description="a sentence stating the legal expectation"
     )
     as_of: IsoDate | None = Field(default=None, description="evaluate as of this ISO date (else the event's date)")
-    event: dict[str, Any] = Field(description="the event (contract.md §3): type and its fields")
+    event: dict[str, Any] = Field(description="the event (docs/reference.md §3): type and its fields")
     expect: Expect
 
 
@@ -157,18 +156,22 @@ def _identifier_kind(key: str) -> tuple[str, tuple[str, ...]]:
     return "body", RECIPIENTS
 
 
-def _validation_error(exc: ValidationError, doc: yamlsafe.Document) -> ScenarioFileError:
-    """The first pydantic error as one ScenarioFileError: file, line, key, and what to write instead."""
-    errors, seen = [], set()
-    for e in exc.errors(include_url=False):  # a union of identifiers reports once per member: keep one
-        loc = tuple(data_path(doc.data, tuple(e["loc"])))
-        if loc not in seen:
-            seen.add(loc)
-            errors.append(e)
-    # a misspelt key also makes the intended one "missing": name the misspelling first
-    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    path = data_path(doc.data, tuple(err["loc"]))
+def _suggests(message: str) -> str | None:
+    """The name a did-you-mean message suggests (``… (did you mean 'year'?)`` → ``year``)."""
+    marker = "(did you mean '"
+    if marker not in message:
+        return None
+    return message.split(marker, 1)[1].split("'", 1)[0]
+
+
+def _problem(doc: yamlsafe.Document, path: list[int | str], message: str) -> ScenarioFileError:
     where = ".".join(str(p) for p in path) or "(file)"
+    return ScenarioFileError(doc.path, doc.line_of(path), f"{where}: {message}", where)
+
+
+def _describe(err: Any, doc: yamlsafe.Document) -> tuple[list[int | str], str]:
+    """One pydantic error of a scenario file: its path in the data and what to write instead."""
+    path = data_path(doc.data, tuple(err["loc"]))
     kind = err["type"]
     given = err.get("input")
     last = path[-1] if path else ""
@@ -188,18 +191,40 @@ def _validation_error(exc: ValidationError, doc: yamlsafe.Document) -> ScenarioF
         msg = f"{given!r} is not accepted{did_you_mean(given, units)}; accepted: days, working_days"
     elif kind == "literal_error" and isinstance(given, str):
         what, choices = _identifier_kind(key)
-        msg = f"unknown {what} {given!r}{did_you_mean(given, choices)}; accepted: {', '.join(choices)}"
+        hint = did_you_mean(given, choices, PARTIES)
+        msg = f"unknown {what} {given!r}{hint}; accepted: {', '.join(choices)}"
     elif key == "cites" and kind in ("less_than_equal", "greater_than_equal"):
         msg = f"there is no article {given!r}: the articles are numbered 1 to 23"
     elif kind == "list_type":
         msg = f"expected a list, e.g. [a, b], got {given!r}"
     elif kind == "value_error" and key in ("as_of", "due"):
-        msg = f"{str(err['msg']).removeprefix('Value error, ')} (write an ISO date such as 2024-06-01)"
+        msg = f"{plain_message(err)} (write an ISO date such as 2024-06-01)"
     else:
-        msg = str(err["msg"])
-    if len(errors) > 1:
-        msg += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-    return ScenarioFileError(doc.path, doc.line_of(path), f"{where}: {msg}", where)
+        msg = plain_message(err)
+    return path, msg
+
+
+def _validation_errors(exc: ValidationError, doc: yamlsafe.Document) -> list[ScenarioFileError]:
+    """Every pydantic error of a scenario file, each with its file, line, key and what to write instead.
+
+    A union of identifiers reports once per member: one problem per place is kept. A misspelt key
+    also makes the intended one "missing": the missing key is then not reported on its own.
+    """
+    described: list[tuple[list[int | str], str, str]] = []
+    seen: set[tuple[int | str, ...]] = set()
+    for e in exc.errors(include_url=False):
+        path, msg = _describe(e, doc)
+        if tuple(path) not in seen:
+            seen.add(tuple(path))
+            described.append((path, str(e["type"]), msg))
+    suggested = {
+        (tuple(path[:-1]), _suggests(msg)) for path, kind, msg in described if kind == "extra_forbidden"
+    }
+    return [
+        _problem(doc, path, msg)
+        for path, kind, msg in described
+        if not (kind == "missing" and path and (tuple(path[:-1]), str(path[-1])) in suggested)
+    ]
 
 
 @dataclass(frozen=True)
@@ -229,6 +254,8 @@ class ScenarioResult:
     line: int | None
     failures: list[str] = field(default_factory=list)
     fired: list[str] = field(default_factory=list)
+    #: the decision's duties, one line each, when an expected duty was not found (to compare by eye)
+    duties: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -247,31 +274,76 @@ class LoadedScenario:
     has_lead: bool  # whether ``expect`` gives ``lead`` (it may be null)
 
 
-def _check_codes(doc: yamlsafe.Document, i: int, expect: Expect, vocab: Vocabulary) -> None:
+def _check_codes(doc: yamlsafe.Document, i: int, expect: Expect, vocab: Vocabulary) -> list[ScenarioFileError]:
     def fail(loc: list[int | str], message: str) -> ScenarioFileError:
         where = ".".join(str(p) for p in ["scenarios", i, "expect", *loc])
         return ScenarioFileError(doc.path, doc.line_of(["scenarios", i, "expect", *loc]), f"{where}: {message}", where)
 
+    out: list[ScenarioFileError] = []
     for key in ("warnings", "warnings_includes"):
         for j, code in enumerate(getattr(expect, key) or []):
             if code not in vocab.warnings:
                 known = sorted(vocab.warnings)
-                raise fail(
-                    [key, j], f"unknown warning code {code!r}{did_you_mean(code, known)}; known: {', '.join(known)}"
-                )
+                hint = did_you_mean(code, known)
+                out.append(fail([key, j], f"unknown warning code {code!r}{hint}; known: {', '.join(known)}"))
     for j, pattern in enumerate(expect.duties_includes or []):
         if pattern.duty is not None and pattern.duty not in vocab.duties:
-            raise fail(
-                ["duties_includes", j, "duty"],
-                f"no rule gives the duty {pattern.duty!r}{did_you_mean(pattern.duty, vocab.duties)}",
+            out.append(
+                fail(
+                    ["duties_includes", j, "duty"],
+                    f"no rule gives the duty {pattern.duty!r}{did_you_mean(pattern.duty, vocab.duties)}",
+                )
             )
+    return out
+
+
+def _event_problems(doc: yamlsafe.Document, i: int, exc: InvalidEvent) -> list[ScenarioFileError]:
+    """Each problem of a scenario's event, at its own line; a misspelt field's "required" is not repeated."""
+    errs = exc.errors or [{"loc": [], "msg": f"event: {exc.detail}"}]
+    suggested = {_suggests(e["msg"]) for e in errs if "unknown field" in e["msg"]}
+    out: list[ScenarioFileError] = []
+    for e in errs:
+        if e["msg"].endswith(": field required") and e["loc"] and str(e["loc"][-1]) in suggested:
+            continue
+        loc: list[int | str] = ["scenarios", i, "event", *e["loc"]]
+        where = ".".join(str(p) for p in loc)
+        # the event's own message starts with the field it names (``yer: unknown field …``)
+        prefix = f"scenarios.{i}.event." if e["loc"] else f"scenarios.{i}."
+        out.append(
+            ScenarioFileError(
+                doc.path,
+                doc.line_of(loc),
+                f"{prefix}{e['msg']} — the event is not valid "
+                "(to test a rejection, write expect: {error: invalid_event})",
+                where,
+            )
+        )
+    return out
+
+
+def _raw_event_problems(doc: yamlsafe.Document) -> list[ScenarioFileError]:
+    """The problems of the events of a file whose shape is wrong elsewhere (so that all are listed)."""
+    scenarios = doc.data.get("scenarios") if isinstance(doc.data, dict) else None
+    out: list[ScenarioFileError] = []
+    for i, sc in enumerate(scenarios if isinstance(scenarios, list) else []):
+        if not isinstance(sc, dict) or not isinstance(sc.get("event"), dict):
+            continue
+        expect = sc.get("expect")
+        if isinstance(expect, dict) and expect.get("error") is not None:
+            continue
+        try:
+            parse_event(sc["event"])
+        except InvalidEvent as exc:
+            out += _event_problems(doc, i, exc)
+    return out
 
 
 def load_file(path: str | Path, regulation: Regulation | None = None) -> list[LoadedScenario]:
-    """Read and validate a scenario file (raises ScenarioFileError with file, line and key).
+    """Read and validate a scenario file; raise ScenarioFileError listing every problem found in it.
 
-    With a ``regulation``, warning codes and duty codes in ``expect`` are also checked against what
-    its rules can produce, so a misspelt code is an error rather than a scenario that can never pass.
+    Each problem has its file, line and key (``problems``). With a ``regulation``, warning codes and
+    duty codes in ``expect`` are also checked against what its rules can produce, so a misspelt code
+    is an error rather than a scenario that can never pass.
     """
     try:
         doc = yamlsafe.parse_file(path)
@@ -284,43 +356,34 @@ def load_file(path: str | Path, regulation: Regulation | None = None) -> list[Lo
     try:
         model = ScenarioFile.model_validate(doc.data)
     except ValidationError as exc:
-        raise _validation_error(exc, doc) from None
+        raise ScenarioFileError.of(_validation_errors(exc, doc) + _raw_event_problems(doc)) from None
     vocab = Vocabulary.of(regulation) if regulation is not None else None
     out: list[LoadedScenario] = []
+    problems: list[ScenarioFileError] = []
     names: dict[str, int | None] = {}
     for i, sc in enumerate(model.scenarios):
         line = doc.line_of(["scenarios", i])
         if sc.name in names:
-            raise ScenarioFileError(
-                doc.path,
-                doc.line_of(["scenarios", i, "name"]),
-                f"scenarios.{i}.name: the same sentence already names the scenario at line {names[sc.name]}; "
-                "each scenario needs its own",
-                f"scenarios.{i}.name",
+            problems.append(
+                ScenarioFileError(
+                    doc.path,
+                    doc.line_of(["scenarios", i, "name"]),
+                    f"scenarios.{i}.name: the same sentence already names the scenario at line {names[sc.name]}; "
+                    "each scenario needs its own",
+                    f"scenarios.{i}.name",
+                )
             )
-        names[sc.name] = line
+        names.setdefault(sc.name, line)
         if vocab is not None:
-            _check_codes(doc, i, sc.expect, vocab)
+            problems += _check_codes(doc, i, sc.expect, vocab)
         if sc.expect.error is None:
             try:
                 parse_event(sc.event)
             except InvalidEvent as exc:
-                # a misspelt field also makes the intended one "required": name the misspelling first
-                errs = exc.errors or [{"loc": [], "msg": f"event: {exc}"}]
-                first = next((e for e in errs if "unknown field" in e["msg"]), errs[0])
-                more = f" (and {len(errs) - 1} more)" if len(errs) > 1 else ""
-                loc = ["scenarios", i, "event", *first["loc"]]
-                where = ".".join(str(p) for p in loc)
-                # the event's own message starts with the field it names (``yer: unknown field …``)
-                prefix = f"scenarios.{i}.event." if first["loc"] else f"scenarios.{i}."
-                raise ScenarioFileError(
-                    doc.path,
-                    doc.line_of(loc),
-                    f"{prefix}{first['msg']}{more} — the event is not valid "
-                    "(to test a rejection, write expect: {error: invalid_event})",
-                    where,
-                ) from None
+                problems += _event_problems(doc, i, exc)
         out.append(LoadedScenario(doc.path, i, line, sc, "lead" in doc.data["scenarios"][i]["expect"]))
+    if problems:
+        raise ScenarioFileError.of(problems)
     return out
 
 
@@ -356,6 +419,20 @@ def _set_diff(key: str, expected: list[str], actual: list[str], exact: bool) -> 
     return None
 
 
+def duty_line(resp: dict[str, Any]) -> str:
+    """A responsibility (JSON form) in the words of a scenario file, for a failure report."""
+    text = f"{resp['party']}: {resp['duty']}"
+    if resp.get("mode"):
+        text += f", mode {resp['mode']}"
+    dl = resp.get("deadline")
+    if dl:
+        unit = "working days" if dl["unit"] == "working_days" else "days"
+        when = "within" if dl["relation"] == "within" else "before"
+        due = dl["due"] or "not computable (chưa tính được)"
+        text += f", {dl['days']} {unit} {when} {dl['anchor']}, due: {due}"
+    return text
+
+
 def compare(loaded: LoadedScenario, decision: Decision | None, error: InvalidEvent | None) -> list[str]:
     """What differs between the expectation and the outcome (empty when the scenario passes)."""
     exp = loaded.scenario.expect
@@ -388,16 +465,7 @@ def compare(loaded: LoadedScenario, decision: Decision | None, error: InvalidEve
             )
     for pattern in exp.duties_includes or []:
         if not any(pattern.matches(r) for r in data["responsibilities"]):
-            have = [
-                f"{r['party']}/{r['duty']}"
-                + (
-                    f"/{r['deadline']['days']} {r['deadline']['unit']} due {r['deadline']['due']}"
-                    if r["deadline"]
-                    else ""
-                )
-                for r in data["responsibilities"]
-            ]
-            out.append(f"duties_includes: no responsibility matches {{{pattern.describe()}}}; have {have}")
+            out.append(f"duties_includes: expected a duty {{{pattern.describe()}}}; no duty of the decision matches")
     return out
 
 
@@ -413,6 +481,9 @@ def run_one(reg: Regulation, loaded: LoadedScenario) -> ScenarioResult:
     result = ScenarioResult(loaded.file, sc.name, loaded.line, compare(loaded, decision, error))
     if decision is not None:
         result.fired = [t.rule if t.row is None else f"{t.rule} (row {t.row})" for t in decision.trace]
+        if any(f.startswith("duties_includes:") for f in result.failures):
+            lines = [duty_line(r) for r in decision.model_dump(mode="json")["responsibilities"]]
+            result.duties = list(dict.fromkeys(lines))  # each duty once, in the decision's order
     return result
 
 
@@ -453,10 +524,27 @@ def run_paths(reg: Regulation, paths: Iterable[str | Path]) -> list[ScenarioResu
 
 
 def format_failure(result: ScenarioResult) -> str:
-    """One line for a failing scenario: file:line, name, expected vs actual, rules that fired."""
+    """A short block for a failing scenario, for people; ``quyche check`` and the pytest plugin print it::
+
+        FAIL tests/scenarios/dieu_08.yaml:12: UBND tỉnh giải quyết khiếu nại trong 30 ngày
+          lead: expected ubnd, got btt_ubmttq
+          duties_includes: expected a duty {party: ubnd, duty: settle_complaint, due: 2024-04-05}; …
+          the decision's duties:
+            - ubnd: settle_complaint, 30 days within acceptance_date, due: not computable (chưa tính được)
+          rules fired: dieu_08.forward, dieu_18.advise_lead
+
+    The first line is file:line and the scenario's sentence; then one line per expectation that did
+    not hold; then, when an expected duty is missing, the decision's duties (each once); then the rules
+    that fired.
+    """
     where = f"{result.file}:{result.line}" if result.line else result.file
-    fired = ", ".join(result.fired) or "none"
-    return f"FAIL {where}: {result.name} — {'; '.join(result.failures)} [rules fired: {fired}]"
+    lines = [f"FAIL {where}: {result.name}"]
+    lines += [f"  {f}" for f in result.failures]
+    if result.duties:
+        lines.append("  the decision's duties:")
+        lines += [f"    - {d}" for d in result.duties]
+    lines.append(f"  rules fired: {', '.join(result.fired) or 'none'}")
+    return "\n".join(lines)
 
 
 def scenario_file_schema() -> dict[str, Any]:

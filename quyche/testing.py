@@ -18,7 +18,10 @@ events::
 Every strategy is derived from the event models (``quyche.events``) and the condition language of
 the rule files, so a new event type or field is generated without changing this module.
 
-* :func:`events` — valid events of every type of the contract (§3), optional fields present and absent,
+* :data:`PARTIES`, :data:`OFFICES`, :data:`RECIPIENTS` — the identifiers as tuples of strings: the four
+  parties, the three offices, and every body a decision may name (what :func:`parties`,
+  :func:`offices` and :func:`recipients` draw from), for parametrised tests.
+* :func:`events` — valid events of every type (docs/reference.md §3), optional fields present and absent,
   ``id`` and ``date`` sometimes; :func:`event_types`, :func:`parties`, :func:`dates` are its parts.
 * :func:`invalid_events` and :func:`invalid_event_cases` — events the library must reject with
   :class:`~quyche.errors.InvalidEvent`, one kind of defect at a time (:data:`INVALID_KINDS`).
@@ -59,6 +62,9 @@ __all__ = [
     "INVALID_KINDS",
     "MAX_DATE",
     "MIN_DATE",
+    "OFFICES",
+    "PARTIES",
+    "RECIPIENTS",
     "HangError",
     "InvalidCase",
     "InvalidKind",
@@ -104,7 +110,7 @@ S = st.SearchStrategy
 
 
 def parties() -> S[str]:
-    """One of the four parties (contract §2): ``doan_dbqh``, ``tt_hdnd``, ``ubnd``, ``btt_ubmttq``."""
+    """One of the four parties (docs/reference.md): ``doan_dbqh``, ``tt_hdnd``, ``ubnd``, ``btt_ubmttq``."""
     return st.sampled_from(PARTIES)
 
 
@@ -114,12 +120,12 @@ def offices() -> S[str]:
 
 
 def recipients() -> S[str]:
-    """Any body a decision may name: a party, an office or another recipient (contract §2)."""
+    """Any body a decision may name: a party, an office or another recipient (reference §2)."""
     return st.sampled_from(RECIPIENTS)
 
 
 def event_types() -> S[str]:
-    """The ``type`` of an event (contract §3)."""
+    """The ``type`` of an event (reference §3)."""
     return st.sampled_from(sorted(EVENT_TYPES))
 
 
@@ -237,7 +243,7 @@ def events(
     max_date: date = MAX_DATE,
     pivots: Sequence[date] | None = None,
 ) -> S[dict[str, Any]]:
-    """Valid events (contract §3) as JSON-ready mappings, every field derived from the event models.
+    """Valid events (reference §3) as JSON-ready mappings, every field derived from the event models.
 
     Required fields are always present; optional ones (``id``, ``date`` and each type's own) are present
     or absent independently. Dates are ISO strings between ``min_date`` and ``max_date``, weighted
@@ -288,7 +294,7 @@ _NEAR_MISSES: Callable[[str], list[str]] = lambda v: [v.upper(), v.title(), f" {
 
 
 def _wrong_enum(spec: FieldSpec) -> S[Any]:
-    """A value of the right type that the enumeration does not accept (contract: exact lowercase)."""
+    """A value of the right type that the enumeration does not accept (reference §3: exact lowercase)."""
     if all(isinstance(v, int) and not isinstance(v, bool) for v in spec.values):
         return st.integers(-1000, 1000).filter(_not_in(spec.values))
     strs = [v for v in spec.values if isinstance(v, str)]

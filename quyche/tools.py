@@ -1,11 +1,17 @@
-"""Maintenance commands for the repository: ``python -m quyche.tools docs|schemas|golden [--check]``.
+"""Maintenance commands for a source checkout: ``python -m quyche.tools docs|schemas|golden [--check]``.
 
 ``docs`` writes ``docs/regulation.md`` from the rule files, so the legal reading of the encoding never
-drifts from the encoding itself. ``schemas`` writes the JSON Schemas of rule, chapter, scenario and
-event files into ``schemas/`` from the pydantic models (editors use them for completion and to flag
-errors). ``golden`` writes the explanations of the events in ``tests/golden/*.yaml`` (``NAME.vi.txt``,
-``NAME.en.txt``), so any change of wording shows up in review. With ``--check`` each fails (exit 1)
-when the committed files are not current, and writes nothing.
+drifts from the encoding itself, and the generated parts of ``docs/reference.md`` and
+``docs/reference.vi.md`` (identifiers, events with every field, warning codes, the command line) from
+the models, the rules and the CLI. ``schemas`` writes the JSON Schemas of rule, chapter, scenario and
+event files and of the decision into ``schemas/`` from the pydantic models (editors use them for
+completion and to flag errors). ``golden`` writes the explanations of the events in
+``tests/golden/*.yaml`` (``NAME.vi.txt``, ``NAME.en.txt``), so any change of wording shows up in review.
+With ``--check`` each fails (exit 1) when the committed files are not current, and writes nothing.
+
+They write only into a source checkout of quyche: the one this module lives in, or the one given with
+``--root``. Run from an installed package (``site-packages``) without ``--root``, they refuse (exit 2)
+and write nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import Any
 from quyche.chapters.chuong_1 import SETS
 from quyche.events import EVENT_TYPES, FIELD_SPECS
 from quyche.explain import Lang
-from quyche.regulation import EngineName, bundled_rules_dir
+from quyche.regulation import EngineName
 from quyche.rules.check import CheckedRule
 from quyche.rules.check import check as check_rules
 from quyche.rules.compile import Plan, compile_rules
@@ -29,6 +35,29 @@ from quyche.rules.read import read_rules
 from quyche.rules.syntax import COMBINATORS, FIELD_OPS, SCALAR_OPS, SET_OPS
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class NotACheckout(Exception):
+    """The folder these commands would write into is not a source checkout of quyche."""
+
+
+def checkout_root(root: str | Path | None = None) -> Path:
+    """The source checkout to write into (``root``, else the one this module lives in), or NotACheckout."""
+    path = Path(root).resolve() if root is not None else ROOT
+    project = path / "pyproject.toml"
+    try:
+        ok = (path / "rules").is_dir() and (path / "quyche").is_dir() and 'name = "quyche"' in project.read_text(
+            encoding="utf-8"
+        )
+    except OSError:
+        ok = False
+    if not ok:
+        where = "an installed package" if "-packages" in str(path) else "not a source checkout of quyche"
+        raise NotACheckout(
+            f"{path} is {where}: these commands maintain a checkout's docs/, schemas/ and tests/golden/ "
+            "and wrote nothing. Run them in a checkout, or give --root CHECKOUT."
+        )
+    return path
 
 
 def _prov(p: Provenance) -> str:
@@ -143,10 +172,122 @@ def regulation_markdown(plan: Plan) -> str:
     return "\n".join(out)
 
 
-def _docs(check: bool) -> int:
-    plan = compile_rules(check_rules(read_rules(bundled_rules_dir())))
-    target = ROOT / "docs" / "regulation.md"
-    return _write_or_check(target, regulation_markdown(plan), check, "python -m quyche.tools docs")
+def _docs(check: bool, root: Path) -> int:
+    reg = compile_rules(check_rules(read_rules(root / "rules")))
+    status = _write_or_check(root / "docs" / "regulation.md", regulation_markdown(reg), check, DOCS_COMMAND, root)
+    for name, lang in (("reference.md", "en"), ("reference.vi.md", "vi")):
+        target = root / "docs" / name
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        try:
+            text = fill_generated(current, reference_blocks(reg, lang))  # type: ignore[arg-type]
+        except ValueError as exc:
+            print(f"docs/{name}: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        status |= _write_or_check(target, text, check, DOCS_COMMAND, root)
+    return status
+
+
+DOCS_COMMAND = "python -m quyche.tools docs"
+_BEGIN = "<!-- BEGIN GENERATED {name}: python -m quyche.tools docs; do not edit by hand -->"
+_END = "<!-- END GENERATED {name} -->"
+
+
+def fill_generated(text: str, blocks: dict[str, str]) -> str:
+    """``text`` with the content between each block's BEGIN and END markers replaced (ValueError if absent)."""
+    for name, body in blocks.items():
+        begin, end = _BEGIN.format(name=name), _END.format(name=name)
+        if begin not in text or end not in text:
+            raise ValueError(f"the markers of the generated part {name!r} are missing:\n{begin}\n{end}")
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        text = f"{head}{begin}\n\n{body.strip()}\n\n{end}{tail}"
+    return text
+
+
+def reference_blocks(reg: Plan, lang: Lang) -> dict[str, str]:
+    """The generated parts of the reference, in one language: identifiers, events, warnings, CLI."""
+    from quyche.reference import event_docs, events_markdown
+
+    return {
+        "identifiers": identifiers_markdown(lang),
+        "events": events_markdown(event_docs(reg), lang),
+        "warnings": warnings_markdown(reg, lang),
+        "cli": cli_markdown(lang),
+    }
+
+
+def identifiers_markdown(lang: Lang) -> str:
+    """Parties, offices, other recipients and modes, with their labels."""
+    from quyche.chapters.chuong_1 import OFFICE_OF, OFFICES, OTHER_RECIPIENTS, PARTIES
+    from quyche.chapters.chuong_4 import MODES
+    from quyche.labels import label
+
+    vi = lang == "vi"
+    titles = (
+        ("Cơ quan (bốn bên ký Quy chế)", "Parties (the four signatories)", "PartyId", PARTIES),
+        ("Văn phòng tham mưu (Điều 18)", "Offices that advise (Article 18)", "OfficeId", OFFICES),
+        ("Nơi nhận khác", "Other recipients", "OtherRecipientId", OTHER_RECIPIENTS),
+        ("Phương thức phối hợp (Điều 12)", "Modes of coordination (Article 12)", "ModeId", MODES),
+    )
+    groups = [(f"{t_vi if vi else t_en} — `{alias}`", ids) for t_vi, t_en, alias, ids in titles]
+    out: list[str] = []
+    for title, ids in groups:
+        out += [f"**{title}**", ""]
+        out += ["| mã | tiếng Việt | English |" if vi else "| identifier | Vietnamese | English |", "|---|---|---|"]
+        for i in ids:
+            extra = ""
+            if i in OFFICES:
+                served = ", ".join(f"`{p}`" for p, o in OFFICE_OF.items() if o == i)
+                extra = f" ({'tham mưu cho' if vi else 'advises'} {served})"
+            out.append(f"| `{i}` | {label(i, 'vi')}{extra if vi else ''} | {label(i, 'en')}{'' if vi else extra} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def warnings_markdown(reg: Plan, lang: Lang) -> str:
+    """Every warning code a decision may carry: the rules' own and the built-in ones."""
+    from quyche.rules.assemble import _NO_LEAD, _NO_RULE
+
+    vi = lang == "vi"
+    codes: dict[str, tuple[list[int], str]] = {}
+    for r in reg.rules:
+        for code, message_vi, message_en in r.warnings:
+            articles, message = codes.setdefault(code, ([], message_vi if vi else message_en))
+            if r.article not in articles:
+                articles.append(r.article)
+    out = ["| mã | Điều | ý nghĩa (ví dụ một thông báo) |" if vi else "| code | article | meaning (one message) |"]
+    out.append("|---|---|---|")
+    for code in sorted(codes):
+        articles, message = codes[code]
+        out.append(f"| `{code}` | {', '.join(map(str, sorted(articles)))} | {_cell(message)} |")
+    for builtin in (_NO_LEAD, _NO_RULE):  # added by the decision step, not by a rule
+        text = (builtin.message_vi or builtin.message) if vi else builtin.message
+        out.append(f"| `{builtin.code}` | — | {_cell(text)} |")
+    return "\n".join(out)
+
+
+def cli_markdown(lang: Lang) -> str:
+    """Every ``quyche`` command with its usage, help and options (from the click definitions)."""
+    import click
+
+    from quyche.cli import main
+
+    ctx = click.Context(main, info_name="quyche")
+    out: list[str] = []
+    for name in sorted(main.commands):
+        cmd = main.commands[name]
+        sub = click.Context(cmd, info_name=name, parent=ctx)
+        usage = " ".join(cmd.collect_usage_pieces(sub))
+        out += [f"#### `quyche {name} {usage}`", ""]
+        for para in (cmd.help or "").split("\n\n"):
+            out += [" ".join(para.split()).replace("*", "\\*"), ""]
+        for param in cmd.params:
+            record = param.get_help_record(sub) if isinstance(param, click.Option) else None
+            if record:
+                out.append(f"- `{record[0]}` — {' '.join(record[1].split()).replace('*', chr(92) + '*')}")
+        out.append("")
+    return "\n".join(out)
 
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -223,6 +364,7 @@ def schema_texts() -> dict[str, str]:
     """The generated schema files, by name."""
     from pydantic import TypeAdapter
 
+    from quyche.decision import Decision
     from quyche.events import Event
     from quyche.scenarios import scenario_file_schema
 
@@ -236,23 +378,29 @@ def schema_texts() -> dict[str, str]:
         "scenario-file.schema.json": _with_header(
             scenario_file_schema(),
             "quyche scenario file (tests/scenarios/dieu_NN.yaml)",
-            "Scenarios for legal staff: a sentence, an event and the decision expected (contract.md §7).",
+            "Scenarios for legal staff: a sentence, an event and the decision expected (docs/reference.md).",
         ),
         "event.schema.json": _with_header(
             TypeAdapter(Event).json_schema(),
             "quyche event",
-            "One event (contract.md §3): its type and the fields of that type.",
+            "One event (docs/reference.md §3): its type and the fields of that type.",
+        ),
+        "decision.schema.json": _with_header(
+            Decision.model_json_schema(mode="serialization"),
+            "quyche decision",
+            "The JSON form of a decision (docs/reference.md §4): what quyche evaluate prints, "
+            "Decision.model_dump_json() writes and Decision.model_validate_json() reads.",
         ),
     }
     return {name: json.dumps(s, ensure_ascii=False, indent=2, sort_keys=True) + "\n" for name, s in schemas.items()}
 
 
-def _schemas(check: bool) -> int:
+def _schemas(check: bool, root: Path) -> int:
     status = 0
     texts = schema_texts()
     for name, text in texts.items():
-        status |= _write_or_check(ROOT / "schemas" / name, text, check, "python -m quyche.tools schemas")
-    stale = sorted(p.name for p in (ROOT / "schemas").glob("*.json") if p.name not in texts)
+        status |= _write_or_check(root / "schemas" / name, text, check, "python -m quyche.tools schemas", root)
+    stale = sorted(p.name for p in (root / "schemas").glob("*.json") if p.name not in texts)
     for name in stale:
         print(f"schemas/{name} is not generated any more: remove it", file=sys.stderr)
     return status | (1 if stale else 0)
@@ -261,7 +409,7 @@ def _schemas(check: bool) -> int:
 GOLDEN = ROOT / "tests" / "golden"
 
 
-def golden_texts(engine: EngineName = "python") -> dict[str, str]:
+def golden_texts(engine: EngineName = "python", golden: Path = GOLDEN) -> dict[str, str]:
     """The explanation of each event in ``tests/golden/*.yaml``, in both languages, by file name."""
     from quyche.explain import explain
     from quyche.regulation import load
@@ -270,7 +418,7 @@ def golden_texts(engine: EngineName = "python") -> dict[str, str]:
     reg = load(engine=engine)
     out: dict[str, str] = {}
     try:
-        for path in sorted(GOLDEN.glob("*.yaml")):
+        for path in sorted(golden.glob("*.yaml")):
             event = yamlsafe.parse_file(path).data
             decision = reg.evaluate(event)
             langs: tuple[Lang, ...] = ("vi", "en")
@@ -281,32 +429,34 @@ def golden_texts(engine: EngineName = "python") -> dict[str, str]:
     return out
 
 
-def _golden(check: bool) -> int:
+def _golden(check: bool, root: Path) -> int:
     status = 0
-    texts = golden_texts()
+    golden = root / "tests" / "golden"
+    texts = golden_texts(golden=golden)
     for name, text in texts.items():
-        status |= _write_or_check(GOLDEN / name, text, check, "python -m quyche.tools golden")
-    stale = sorted(p.name for p in GOLDEN.glob("*.txt") if p.name not in texts)
+        status |= _write_or_check(golden / name, text, check, "python -m quyche.tools golden", root)
+    stale = sorted(p.name for p in golden.glob("*.txt") if p.name not in texts)
     for name in stale:
         print(f"tests/golden/{name} has no event file any more: remove it", file=sys.stderr)
     return status | (1 if stale else 0)
 
 
-def _write_or_check(target: Path, text: str, check: bool, command: str) -> int:
+def _write_or_check(target: Path, text: str, check: bool, command: str, root: Path) -> int:
+    shown = target.relative_to(root)
     if check:
         current = target.read_text(encoding="utf-8") if target.exists() else ""
         if current != text:
-            print(f"{target.relative_to(ROOT)} is not current: run `{command}` and commit it", file=sys.stderr)
+            print(f"{shown} is not current: run `{command}` and commit it", file=sys.stderr)
             return 1
-        print(f"{target.relative_to(ROOT)} is current")
+        print(f"{shown} is current")
         return 0
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    print(f"wrote {target.relative_to(ROOT)}")
+    print(f"wrote {shown}")
     return 0
 
 
-COMMANDS: dict[str, Callable[[bool], int]] = {"docs": _docs, "schemas": _schemas, "golden": _golden}
+COMMANDS: dict[str, Callable[[bool, Path], int]] = {"docs": _docs, "schemas": _schemas, "golden": _golden}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -314,8 +464,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m quyche.tools")
     parser.add_argument("command", choices=sorted(COMMANDS))
     parser.add_argument("--check", action="store_true", help="fail if the generated files are not current")
+    parser.add_argument("--root", default=None, help="the source checkout to write into (default: this one)")
     args = parser.parse_args(argv)
-    return COMMANDS[args.command](args.check)
+    try:
+        root = checkout_root(args.root)
+    except NotACheckout as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return COMMANDS[args.command](args.check, root)
 
 
 if __name__ == "__main__":

@@ -75,6 +75,70 @@ def test_evaluate_many_yields_the_valid_prefix_then_raises(reg: quyche.Regulatio
     ]
 
 
+@pytest.mark.parametrize("position", [0, 5, BATCH - 1, BATCH, BATCH + 3])
+def test_the_raised_error_says_which_item(reg: quyche.Regulation, position: int) -> None:
+    events: list[Any] = list(EVENTS[: BATCH + 10])
+    events.insert(position, {"type": "annual_review", "year": "2024"})
+    with pytest.raises(quyche.InvalidEvent) as info:
+        list(reg.evaluate_many(events))
+    assert info.value.index == position
+    assert str(info.value).startswith(f"events[{position}]: invalid event: year: ")
+    assert info.value.errors == [{"loc": ["year"], "msg": "year: expected a whole number, got '2024'"}]
+
+
+def test_yield_mode_gives_one_result_per_item_in_order(reg: quyche.Regulation) -> None:
+    """Issue 14 item 5: per item and in order, the decision or the InvalidEvent carrying its index."""
+    bad = {
+        3: {"type": "annual_review", "year": "2024"},
+        BATCH - 1: ["not", "a", "mapping"],
+        BATCH: {"type": "nope"},
+        BATCH + 7: {"type": "petition_received", "received_by": "mttq", "kind": "complaint", "competent_body": "ubnd"},
+    }
+    events: list[Any] = list(EVENTS[: BATCH + 20])
+    for i, event in sorted(bad.items()):
+        events.insert(i, event)
+    results = list(reg.evaluate_many(events, as_of="2024-06-01", on_invalid="yield"))
+    assert len(results) == len(events)
+    for i, (event, result) in enumerate(zip(events, results, strict=True)):
+        if i in bad:
+            assert isinstance(result, quyche.InvalidEvent) and result.index == i, (i, result)
+            assert str(result).startswith(f"events[{i}]: ")
+            with pytest.raises(quyche.InvalidEvent) as single:
+                reg.evaluate(event)
+            assert result.errors == single.value.errors and result.detail == str(single.value)
+        else:
+            assert result == reg.evaluate(event, as_of="2024-06-01")
+
+
+def test_yield_mode_is_lazy(reg: quyche.Regulation) -> None:
+    read = 0
+
+    def source() -> Any:
+        nonlocal read
+        for e in [*EVENTS[:5], {"type": "x"}, *EVENTS[5:BATCH * 3]]:
+            read += 1
+            yield e
+
+    it = reg.evaluate_many(source(), on_invalid="yield")
+    first = [next(it) for _ in range(7)]
+    assert isinstance(first[5], quyche.InvalidEvent) and first[5].index == 5
+    assert read <= BATCH  # one batch read ahead at most
+
+
+def test_batch_validation_gives_the_same_models_as_one_by_one() -> None:
+    from quyche.events import parse_events
+
+    models = parse_events(list(EVENTS))
+    assert models is not None and models == [parse_event(e) for e in EVENTS]
+    assert parse_events([EVENTS[0], {"type": "x"}]) is None
+    assert parse_events([parse_event(EVENTS[0])]) is None  # models are not dicts: validated one by one
+
+
+def test_unknown_on_invalid_is_refused(reg: quyche.Regulation) -> None:
+    with pytest.raises(quyche.QuycheError, match="on_invalid"):
+        reg.evaluate_many(EVENTS[:1], on_invalid="skip")  # type: ignore[call-overload]
+
+
 def test_evaluate_many_bad_input_types(reg: quyche.Regulation) -> None:
     with pytest.raises(quyche.InvalidEvent, match="as_of"):
         list(reg.evaluate_many(EVENTS[:2], as_of="2024-13-01"))
@@ -164,6 +228,27 @@ def test_cli_batch_reports_bad_lines_and_goes_on(tmp_path: Path) -> None:
     assert "duplicate key 'year'" in errors[3]["error"]
     assert "unknown event type" in errors[4]["error"]
     assert result.stderr.count("\n") == 1 and "5 of 7 lines" in result.stderr
+
+
+def test_cli_batch_reads_the_input_in_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bad line does not restart evaluate_many: one call for the whole file."""
+    calls = []
+    original = quyche.Regulation.evaluate_many
+
+    def counting(self: quyche.Regulation, *args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs.get("on_invalid"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(quyche.Regulation, "evaluate_many", counting)
+    lines = [json.dumps(e) for e in EVENTS[:40]]
+    for i in (3, 9, 17, 30):
+        lines[i] = json.dumps({"type": "annual_review", "year": "bad"}) if i % 2 else "{not json"
+    result = CliRunner().invoke(main, ["evaluate", "--batch", "--engine", "python", str(_write(tmp_path, lines))])
+    assert result.exit_code == 2
+    assert calls.count("yield") == 1  # (the check of --as-of calls it once more with no events)
+    out = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [o["line"] for o in out if "error" in o] == [4, 10, 18, 31]
+    assert len(out) == 40
 
 
 def test_cli_batch_stdin_and_errors(tmp_path: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -12,11 +14,13 @@ from click.testing import CliRunner
 from quyche.chapters.chuong_1 import SETS
 from quyche.cli import main
 from quyche.decision import Deadline
-from quyche.explain import deadline_text, explain
+from quyche.explain import deadline_text, explain, vi_dates
+from quyche.labels import label
 from quyche.regulation import Regulation
 from quyche.render import condition_words, reason_words
 from quyche.render import test_words as words_of_test
 from quyche.rules.syntax import leaves, parse_condition
+from quyche.testing import event_mix
 from quyche.tools import GOLDEN, golden_texts
 
 EXAMPLE = {"type": "annual_review", "year": 2024, "date": "2024-12-10", "id": "DG-2024"}
@@ -185,3 +189,96 @@ def test_why_not_command(tmp_path: Path) -> None:
     )
     bad = runner.invoke(main, ["explain", str(event), "--why-not", "dieu_08.nothing"])
     assert bad.exit_code == 2 and bad.stderr.startswith("error: no rule 'dieu_08.nothing'")
+
+
+# -- the layout for people (issue 14 items 13 and 14) ----------------------------------------------------
+
+WARNED = {"type": "annual_review", "year": 2026, "date": "2026-01-15"}
+COMPLAINT = {"type": "petition_received", "received_by": "btt_ubmttq", "kind": "complaint", "competent_body": "ubnd",
+             "date": "2024-03-04"}  # fmt: skip
+
+
+def test_warnings_come_first(reg: Regulation) -> None:
+    for lang, warnings, lead in (("vi", "Lưu ý:", "Cơ quan chủ trì:"), ("en", "Warnings:", "Chairs (chủ trì):")):
+        text = explain(reg.evaluate(WARNED), lang, regulation=reg, event=WARNED)  # type: ignore[arg-type]
+        assert text.index(warnings) < text.index(lead) < text.index("[dieu_23.outside_validity]")
+
+
+def test_duties_are_grouped_by_body_lead_first(reg: Regulation) -> None:
+    decision = reg.evaluate(COMPLAINT)
+    text = explain(decision, "vi", regulation=reg, event=COMPLAINT)
+    duties = text.split("Trách nhiệm:\n")[1].split("\n\n")[0].splitlines()
+    heads = [line for line in duties if line.startswith("  ") and not line.startswith("    ")]
+    bodies = {r.party for r in decision.responsibilities}
+    assert len(heads) == len(bodies)  # one heading per body, each once
+    assert heads[0] == f"  {label(decision.lead or '', 'vi')} ({decision.lead}):"
+    for party in bodies:  # every duty of a body is under its heading
+        start = duties.index(f"  {label(party, 'vi')} ({party}):")
+        block = duties[start + 1 :]
+        block = block[: next((i for i, x in enumerate(block) if not x.startswith("    ")), len(block))]
+        assert sum(x.startswith("    - ") for x in block) == sum(r.party == party for r in decision.responsibilities)
+
+
+def test_the_article_title_appears_once(reg: Regulation) -> None:
+    text = explain(reg.evaluate(EXAMPLE), "vi", regulation=reg, event=EXAMPLE)
+    assert text.count("(Chương VI): Đánh giá kết quả thực hiện Quy chế\n") == 1  # in the provisions cited
+    assert text.count("Chương VI") == 1  # not on every duty
+    assert "Căn cứ: Khoản 1 Điều 19 [" in text
+    en = explain(reg.evaluate(EXAMPLE), "en", regulation=reg, event=EXAMPLE)
+    assert en.count("(Chapter VI): Annual evaluation of the regulation\n") == 1
+    assert en.count("Chapter VI") == 1
+
+
+def test_vietnamese_text_has_vietnamese_dates_everywhere(reg: Regulation) -> None:
+    for event in (WARNED, COMPLAINT, EXAMPLE):
+        text = explain(reg.evaluate(event), "vi", regulation=reg, event=event)
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", text), text
+        short = explain(reg.evaluate(event), "vi", short=True)
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", short), short
+    assert "(01/07/2021 – 30/06/2025)" in explain(reg.evaluate(WARNED), "vi")
+    assert vi_dates("từ 2021-07-01 đến 2025-06-30; mã SD-2024-01") == "từ 01/07/2021 đến 30/06/2025; mã SD-2024-01"
+
+
+def test_short_form_is_at_most_15_lines(python_reg: Regulation) -> None:
+    for event in event_mix(600, seed=15):
+        decision = python_reg.evaluate(event)
+        for lang in ("vi", "en"):
+            text = explain(decision, lang, short=True)  # type: ignore[arg-type]
+            assert text.count("\n") <= 15, text
+            if decision.lead:
+                assert label(decision.lead, lang) in text
+
+
+def test_short_form_says_who_does_what_and_when(python_reg: Regulation) -> None:
+    text = explain(python_reg.evaluate(COMPLAINT), "vi", short=True)
+    lines = text.splitlines()
+    assert lines[0] == "Tiếp nhận đơn thư khiếu nại, tố cáo, phản ánh, kiến nghị (ngày tham chiếu 04/03/2024)"
+    assert "Chủ trì: Ủy ban nhân dân tỉnh" in lines
+    assert "  - Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh: 3 nhiệm vụ; hạn sớm nhất 18/03/2024" in lines
+    assert "  - Ủy ban nhân dân tỉnh: 3 nhiệm vụ; 2 nhiệm vụ chưa tính được hạn" in lines
+    cli = CliRunner().invoke(main, ["explain", "--short", "--engine", "python", "-"], input=json.dumps(COMPLAINT))
+    assert cli.exit_code == 0 and cli.stdout == text
+
+
+def test_explain_on_other_files_says_what_they_are(tmp_path: Path) -> None:
+    runner = CliRunner()
+    scenario = Path(__file__).parent / "scenarios" / "dieu_19.yaml"
+    result = runner.invoke(main, ["explain", str(scenario)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {scenario} is a scenario file (")
+    assert result.stderr.rstrip().endswith(f"not an event: run it with: quyche check {scenario}")
+    case = tmp_path / "case.yaml"
+    case.write_text("case: HS-1\nevent: {type: annual_review, year: 2024}\ndone: []\n", encoding="utf-8")
+    result = runner.invoke(main, ["explain", str(case)])
+    assert result.exit_code == 2 and "is a case file (an event and what has been done about it)" in result.stderr
+    assert f"quyche track {case}" in result.stderr
+    result = runner.invoke(main, ["explain", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {tmp_path} is a folder: quyche explain takes one event file (YAML or JSON); "
+        f"to run the scenario files of a folder: quyche check {tmp_path}\n"
+    )
+    rule = Path(__file__).parent.parent / "rules" / "dieu_19.yaml"
+    result = runner.invoke(main, ["evaluate", str(rule)])
+    assert result.exit_code == 2
+    assert "is a rule file, not an event: check the rule files with: quyche validate" in result.stderr

@@ -114,12 +114,19 @@ def test_both_engines_agree_on_the_contract_examples(python_reg: Regulation, dur
 
 
 def test_public_api_is_small_and_pinned() -> None:
+    from quyche.events import EVENT_MODELS
+
     assert sorted(quyche.__all__) == sorted(
         [
             "Citation", "Deadline", "Decision", "DecisionWarning", "InvalidEvent", "QuycheError", "Regulation",
             "Responsibility", "RuleFileError", "TraceEntry", "label", "load", "parse_event",
+            # typed events and identifiers (issue 14)
+            "Event", "EventBase", "EventType", "ErrorDetail", "PartyId", "OfficeId", "OtherRecipientId", "BodyId",
+            "ModeId", *(m.__name__ for m in EVENT_MODELS),
         ]
     )  # fmt: skip
+    for name in quyche.__all__:
+        assert getattr(quyche, name) is not None
     assert quyche.label("ubnd") == "Ủy ban nhân dân tỉnh"
     assert quyche.label("ubnd", "en") == "Provincial People's Committee"
 

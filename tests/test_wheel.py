@@ -60,3 +60,14 @@ def test_wheel_installed_outside_the_checkout_loads_the_bundled_rules(tmp_path: 
     cli = subprocess.run([str(bin_dir / "quyche"), "explain", str(example)], cwd=work, capture_output=True, text=True)
     assert cli.returncode == 0, cli.stderr
     assert "Thường trực Hội đồng nhân dân tỉnh (tt_hdnd)" in cli.stdout
+    # the maintenance commands refuse to write into site-packages (issue 14 item 8)
+    tools = subprocess.run(
+        [str(python), "-m", "quyche.tools", "docs"], cwd=work, capture_output=True, text=True, timeout=120
+    )
+    assert tools.returncode == 2, tools.stdout + tools.stderr
+    assert "is an installed package" in tools.stderr and "wrote nothing" in tools.stderr
+    assert not (Path(site) / "docs").exists()
+    # what the installed package offers: the decision's schema, the events reference, help without docs paths
+    assert (Path(site) / "quyche" / "schemas" / "decision.schema.json").is_file()
+    events = subprocess.run([str(bin_dir / "quyche"), "events", "petition_received"], capture_output=True, text=True)
+    assert events.returncode == 0 and "Ngày tiếp nhận đơn." in events.stdout

@@ -1,18 +1,23 @@
 """Chương I — who the regulation is about (Điều 1: phạm vi điều chỉnh, đối tượng áp dụng).
 
 The four signatories (the *parties*), the three offices that advise them (Điều 18) and the other
-recipients a decision may name. Identifiers are fixed by the public contract (contract.md §2).
+recipients a decision may name. Identifiers are fixed by the public contract (docs/reference.md §2).
 """
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal, Union, get_args
 
+#: One of the four parties (the signatories).
 PartyId = Literal["doan_dbqh", "tt_hdnd", "ubnd", "btt_ubmttq"]
+#: One of the three offices that advise the parties (Điều 18).
 OfficeId = Literal["vp_doan_dbqh_hdnd", "vp_ubnd", "vp_ubmttq"]
+#: Another recipient a decision may name.
 OtherRecipientId = Literal["tt_tinh_uy", "ban_tiep_cong_dan", "citizen", "ubtvqh", "public"]
 #: Bodies outside the four that may be competent for a case (a field value, never a recipient).
 OutsideBodyId = Literal["central", "judicial", "other_local"]
+#: Any body a decision may name: a party, an office or another recipient.
+BodyId = Union[PartyId, OfficeId, OtherRecipientId]  # noqa: UP007 - a runtime union of Literals
 
 PARTIES: tuple[str, ...] = get_args(PartyId)
 OFFICES: tuple[str, ...] = get_args(OfficeId)

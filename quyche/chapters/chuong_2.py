@@ -1,16 +1,17 @@
 """Chương II — nội dung phối hợp: events of the six content areas (Điều 4–9).
 
-Field names and enumerations are fixed by the public contract (contract.md §3).
+Field names and enumerations are fixed by the public contract (docs/reference.md §3). Each field
+states its meaning in Vietnamese and English (:func:`~quyche.events_base.described`).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, StrictBool
 
 from quyche.chapters.chuong_1 import PartyId
-from quyche.events_base import EventBase, IsoDate
+from quyche.events_base import EventBase, IsoDate, described, event_date
 
 
 def _whole_number(value: Any) -> Any:
@@ -27,72 +28,164 @@ ComplaintRound = Annotated[Literal[1, 2], BeforeValidator(_whole_number)]
 class PropagandaActivity(EventBase):
     """Tuyên truyền, khối đại đoàn kết, đối ngoại nhân dân (Điều 4)."""
 
-    type: Literal["propaganda_activity"]
-    organized_by: PartyId
-    topic: Literal["law_dissemination", "great_unity", "people_diplomacy", "campaign"]
+    #: The article of the regulation this event type belongs to.
+    ARTICLE: ClassVar[int] = 4
+    type: Literal["propaganda_activity"] = "propaganda_activity"
+    date: IsoDate | None = event_date("Ngày tổ chức hoạt động.", "The day of the activity.")
+    organized_by: PartyId = described("Cơ quan tổ chức hoạt động.", "The body that organises the activity.")
+    topic: Literal["law_dissemination", "great_unity", "people_diplomacy", "campaign"] = described(
+        "Nội dung tuyên truyền, vận động.", "What the activity is about."
+    )
 
 
 class DraftConsultation(EventBase):
     """Lấy ý kiến xây dựng văn bản quy phạm pháp luật (Điều 5)."""
 
-    type: Literal["draft_consultation"]
-    document: Literal["national_law", "hdnd_resolution", "ubnd_decision"]
-    drafted_by: PartyId | None = None
-    social_criticism: StrictBool | None = None
-    submission_date: IsoDate | None = None
+    #: The article of the regulation this event type belongs to.
+    ARTICLE: ClassVar[int] = 5
+    type: Literal["draft_consultation"] = "draft_consultation"
+    date: IsoDate | None = event_date("Ngày bắt đầu lấy ý kiến.", "The day the consultation starts.")
+    document: Literal["national_law", "hdnd_resolution", "ubnd_decision"] = described(
+        "Loại dự thảo được lấy ý kiến.", "The kind of draft put out for comments."
+    )
+    drafted_by: PartyId | None = described(
+        "Cơ quan chủ trì soạn thảo, nếu là một trong bốn cơ quan.",
+        "The body that drafts it, when it is one of the four parties.",
+        None,
+    )
+    social_criticism: StrictBool | None = described(
+        "Dự thảo có được gửi Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh phản biện xã hội hay không.",
+        "Whether the draft is sent to the Fatherland Front for social criticism.",
+        None,
+    )
+    submission_date: IsoDate | None = described(
+        "Ngày trình dự thảo đến cơ quan có thẩm quyền ban hành; thời hạn gửi phản biện xã hội tính "
+        "ngược từ ngày này.",
+        "The day the draft is submitted to the authority that issues it; the deadline to send it for "
+        "social criticism counts back from it.",
+        None,
+    )
 
 
 class VoterContact(EventBase):
     """Tiếp xúc cử tri (Điều 6)."""
 
-    type: Literal["voter_contact"]
-    level: Literal["national_assembly", "people_council", "joint"]
-    phase: Literal["before_session", "after_session", "thematic"]
-    session_opening: IsoDate | None = None
+    #: The article of the regulation this event type belongs to.
+    ARTICLE: ClassVar[int] = 6
+    type: Literal["voter_contact"] = "voter_contact"
+    date: IsoDate | None = event_date("Ngày tiếp xúc cử tri.", "The day of the voter contact.")
+    level: Literal["national_assembly", "people_council", "joint"] = described(
+        "Đại biểu tiếp xúc cử tri: đại biểu Quốc hội, đại biểu Hội đồng nhân dân tỉnh, hoặc tiếp xúc chung.",
+        "Whose deputies meet the voters: National Assembly, People's Council, or both together.",
+    )
+    phase: Literal["before_session", "after_session", "thematic"] = described(
+        "Thời điểm tiếp xúc cử tri: trước kỳ họp, sau kỳ họp, hoặc theo chuyên đề.",
+        "When: before the session, after it, or on a theme.",
+    )
+    session_opening: IsoDate | None = described(
+        "Ngày khai mạc kỳ họp; thời hạn tổng hợp kiến nghị của cử tri tính ngược từ ngày này.",
+        "The opening day of the session; the deadline to summarise the voters' petitions counts back "
+        "from it.",
+        None,
+    )
 
 
 class VoterPetition(EventBase):
     """Kiến nghị của cử tri (Điều 6)."""
 
-    type: Literal["voter_petition"]
-    received_by: PartyId
-    competence: Literal["central", "provincial"]
+    #: The article of the regulation this event type belongs to.
+    ARTICLE: ClassVar[int] = 6
+    type: Literal["voter_petition"] = "voter_petition"
+    date: IsoDate | None = event_date("Ngày tiếp nhận kiến nghị của cử tri.", "The day the petition is received.")
+    received_by: PartyId = described("Cơ quan tiếp nhận kiến nghị.", "The body that receives the petition.")
+    competence: Literal["central", "provincial"] = described(
+        "Thẩm quyền giải quyết kiến nghị: cơ quan Trung ương hay của tỉnh.",
+        "Who is competent to settle it: a central body or the province.",
+    )
 
 
 class CitizenReception(EventBase):
     """Tiếp công dân (Điều 7)."""
 
-    type: Literal["citizen_reception"]
-    reception: Literal["ubnd_chair_periodic", "na_deputies", "hdnd_deputies", "front", "crowd_or_complex"]
+    #: The article of the regulation this event type belongs to.
+    ARTICLE: ClassVar[int] = 7
+    type: Literal["citizen_reception"] = "citizen_reception"
+    date: IsoDate | None = event_date(
+        "Ngày tiếp công dân; thời hạn thông báo, niêm yết lịch tiếp tính ngược từ ngày này.",
+        "The reception day; the deadlines to announce and post the schedule count back from it.",
+    )
+    reception: Literal["ubnd_chair_periodic", "na_deputies", "hdnd_deputies", "front", "crowd_or_complex"] = (
+        described("Hình thức tiếp công dân.", "The kind of reception.")
+    )
 
 
 class PetitionReceived(EventBase):
     """Tiếp nhận đơn thư khiếu nại, tố cáo, phản ánh, kiến nghị (Điều 8)."""
 
-    type: Literal["petition_received"]
-    received_by: PartyId
-    kind: Literal["complaint", "denunciation", "feedback", "recommendation"]
-    competent_body: PartyId | Literal["central", "judicial", "other_local"]
-    round: ComplaintRound | None = None
-    complex: StrictBool | None = None
-    remote_area: StrictBool | None = None
+    #: The article of the regulation this event type belongs to.
+    ARTICLE: ClassVar[int] = 8
+    type: Literal["petition_received"] = "petition_received"
+    date: IsoDate | None = event_date("Ngày tiếp nhận đơn.", "The day the letter is received.")
+    received_by: PartyId = described("Cơ quan tiếp nhận đơn.", "The body that receives the letter.")
+    kind: Literal["complaint", "denunciation", "feedback", "recommendation"] = described(
+        "Loại đơn.", "The kind of letter."
+    )
+    competent_body: PartyId | Literal["central", "judicial", "other_local"] = described(
+        "Cơ quan có thẩm quyền giải quyết: một trong bốn cơ quan, hoặc cơ quan Trung ương, cơ quan tư pháp, "
+        "cơ quan khác ở địa phương.",
+        "The body competent to settle it: one of the four parties, or a central, judicial or other local body.",
+    )
+    round: ComplaintRound | None = described(
+        "Lần giải quyết khiếu nại: 1 (lần đầu) hoặc 2 (lần hai); chỉ dùng cho khiếu nại.",
+        "The round of a complaint: 1 (first) or 2 (second); for complaints only.",
+        None,
+    )
+    complex: StrictBool | None = described(
+        "Vụ việc phức tạp (thời hạn giải quyết dài hơn).", "The case is complex (longer time limits).", None
+    )
+    remote_area: StrictBool | None = described(
+        "Người gửi ở vùng sâu, vùng xa, đi lại khó khăn (thời hạn giải quyết dài hơn).",
+        "The petitioner lives in a remote area (longer time limits).",
+        None,
+    )
 
 
 class PetitionResolved(EventBase):
     """Kết quả giải quyết đơn thư đã chuyển (Điều 8)."""
 
-    type: Literal["petition_resolved"]
-    resolved_by: PartyId | Literal["other_local"]
-    transferred_by: PartyId
+    #: The article of the regulation this event type belongs to.
+    ARTICLE: ClassVar[int] = 8
+    type: Literal["petition_resolved"] = "petition_resolved"
+    date: IsoDate | None = event_date(
+        "Ngày ban hành quyết định giải quyết (ngày giải quyết xong).",
+        "The day the case is settled (the day of the settlement decision).",
+    )
+    resolved_by: PartyId | Literal["other_local"] = described(
+        "Cơ quan đã giải quyết đơn.", "The body that settled the case."
+    )
+    transferred_by: PartyId = described("Cơ quan đã chuyển đơn đến.", "The body that forwarded the case to it.")
 
 
 class SupervisionPlanned(EventBase):
     """Giám sát, phản biện xã hội, thanh tra, kiểm tra (Điều 9)."""
 
-    type: Literal["supervision_planned"]
-    activity: Literal["supervision", "social_criticism", "inspection", "examination"]
-    by: PartyId
-    subject: PartyId | None = None
+    #: The article of the regulation this event type belongs to.
+    ARTICLE: ClassVar[int] = 9
+    type: Literal["supervision_planned"] = "supervision_planned"
+    date: IsoDate | None = event_date(
+        "Ngày quyết định thành lập đoàn hoặc ban hành kế hoạch.",
+        "The day the delegation is set up or the plan is decided.",
+    )
+    activity: Literal["supervision", "social_criticism", "inspection", "examination"] = described(
+        "Hoạt động: giám sát, phản biện xã hội, thanh tra hoặc kiểm tra.",
+        "The activity: supervision, social criticism, inspection or examination.",
+    )
+    by: PartyId = described("Cơ quan thực hiện hoạt động.", "The body that carries it out.")
+    subject: PartyId | None = described(
+        "Cơ quan chịu sự giám sát, kiểm tra, nếu là một trong bốn cơ quan.",
+        "The body supervised or examined, when it is one of the four parties.",
+        None,
+    )
 
 
 #: Dates a deadline may count from that no event carries (the due date is then unknown), with their

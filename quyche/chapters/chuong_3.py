@@ -2,26 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from quyche.chapters.chuong_1 import PartyId
-from quyche.events_base import EventBase
+from quyche.events_base import EventBase, IsoDate, described, event_date
 
 
 class MeetingConvened(EventBase):
     """A session, meeting or conference is convened (Điều 10)."""
 
-    type: Literal["meeting_convened"]
-    convened_by: PartyId
-    meeting: Literal["hdnd_session", "ubnd_meeting", "tt_hdnd_meeting", "front_conference", "joint_meeting"]
+    #: The article of the regulation this event type belongs to.
+    ARTICLE: ClassVar[int] = 10
+    type: Literal["meeting_convened"] = "meeting_convened"
+    date: IsoDate | None = event_date(
+        "Ngày khai mạc kỳ họp, phiên họp, hội nghị; thời hạn gửi tài liệu tính ngược từ ngày này.",
+        "The opening day of the session, meeting or conference; the deadline to send documents counts "
+        "back from it.",
+    )
+    convened_by: PartyId = described("Cơ quan triệu tập.", "The body that convenes it.")
+    meeting: Literal["hdnd_session", "ubnd_meeting", "tt_hdnd_meeting", "front_conference", "joint_meeting"] = (
+        described("Loại kỳ họp, phiên họp, hội nghị.", "The kind of session, meeting or conference.")
+    )
 
 
 class ReportIssued(EventBase):
     """A programme or report is issued and shared (Điều 11)."""
 
-    type: Literal["report_issued"]
-    issued_by: PartyId
-    report: Literal["work_programme", "six_month", "annual", "thematic"]
+    #: The article of the regulation this event type belongs to.
+    ARTICLE: ClassVar[int] = 11
+    type: Literal["report_issued"] = "report_issued"
+    date: IsoDate | None = event_date("Ngày ban hành.", "The day of issue.")
+    issued_by: PartyId = described("Cơ quan ban hành.", "The body that issues it.")
+    report: Literal["work_programme", "six_month", "annual", "thematic"] = described(
+        "Loại chương trình, báo cáo.", "The kind of programme or report."
+    )
 
 
 EVENT_LABELS: dict[str, tuple[str, str]] = {

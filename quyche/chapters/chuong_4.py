@@ -5,10 +5,10 @@ The six modes are stated in the public summary of the regulation.
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import ClassVar, Literal, get_args
 
 from quyche.chapters.chuong_1 import PartyId
-from quyche.events_base import EventBase
+from quyche.events_base import EventBase, IsoDate, described, event_date
 
 ModeId = Literal["meeting", "attend", "delegation", "notify", "written_comment", "for_information"]
 MODES: tuple[str, ...] = get_args(ModeId)
@@ -38,10 +38,16 @@ LABELS: dict[str, tuple[str, str]] = {
 class InformationRequest(EventBase):
     """One party asks another to notify it or to comment in writing (Điều 13)."""
 
-    type: Literal["information_request"]
-    requested_by: PartyId
-    requested_from: PartyId
-    mode: Literal["notify", "written_comment"]
+    #: The article of the regulation this event type belongs to.
+    ARTICLE: ClassVar[int] = 13
+    type: Literal["information_request"] = "information_request"
+    date: IsoDate | None = event_date("Ngày đề nghị.", "The day of the request.")
+    requested_by: PartyId = described("Cơ quan đề nghị.", "The body that asks.")
+    requested_from: PartyId = described("Cơ quan được đề nghị.", "The body asked.")
+    mode: Literal["notify", "written_comment"] = described(
+        "Nội dung đề nghị: thông báo (trực tiếp hoặc bằng văn bản) hay góp ý bằng văn bản.",
+        "What is asked: to be notified (directly or in writing) or written comments.",
+    )
 
 
 EVENT_LABELS: dict[str, tuple[str, str]] = {

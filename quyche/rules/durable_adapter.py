@@ -1,7 +1,7 @@
 """The durable-rules engine, made safe. The only module that imports ``durable``.
 
 durable-rules 2.0.28 (unmaintained since 2020) keeps global state in a C engine that is not thread-safe
-and has traps measured in ``engine-notes.md``. This adapter:
+and has traps (measured when the adapter was written; see docs/architecture.md). This adapter:
 
 * builds rulesets in durable's JSON form, one ruleset per event type, through a ``Host`` subclass whose
   background threads are disabled (callbacks then run synchronously, on the calling thread);

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from quyche.errors import RuleFileError, did_you_mean
+from quyche.errors import RuleFileError, did_you_mean, plain_message
 from quyche.rules import yamlsafe
 from quyche.rules.model import ArticleFile, ChapterFile
 
@@ -74,27 +74,49 @@ def _allowed_keys(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
 def format_validation_error(
     exc: ValidationError, doc: yamlsafe.Document, root: type[BaseModel], cls: type[RuleFileError] = RuleFileError
 ) -> RuleFileError:
-    """Turn the first pydantic error into one RuleFileError with file, line, field and a suggestion."""
+    """Turn pydantic's errors into one RuleFileError: the first problem's file, line, field and suggestion,
+    then every other problem (``also line N: field: …``), in plain words.
+    """
     errors = exc.errors(include_url=False)
-    # A misspelt key shows up twice: as an unknown key and as a missing one. Name the misspelling.
-    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    loc = tuple(err["loc"])
-    path = [p for p in data_path(doc.data, loc)]
+    problems: list[tuple[list[int | str], str, str]] = []  # path, error type, message
+    seen: set[tuple[int | str, ...]] = set()
+    for err in errors:
+        path = data_path(doc.data, tuple(err["loc"]))
+        if tuple(path) in seen:  # a union reports once per member
+            continue
+        seen.add(tuple(path))
+        if err["type"] == "extra_forbidden":
+            key = str(path[-1]) if path else "?"
+            allowed = _allowed_keys(root, tuple(path))
+            msg = f"unknown key {key!r}{did_you_mean(key, allowed)}"
+            msg += "; allowed: " + ", ".join(sorted(allowed))
+        elif err["type"] == "literal_error" and path and path[-1] == "format":
+            msg = f"unknown format {err.get('input')!r}; expected {str(err['msg']).split('Input should be ')[-1]}"
+        elif err["type"] == "literal_error" and isinstance(err.get("input"), str):
+            choices = re.findall(r"'([^']*)'", str((err.get("ctx") or {}).get("expected", "")))
+            hint = did_you_mean(err["input"], choices)
+            msg = f"{err['input']!r} is not accepted{hint}; accepted: {', '.join(choices)}"
+        else:
+            msg = plain_message(err)
+        problems.append((path, str(err["type"]), msg))
+    # A misspelt key shows up twice: as an unknown key and as a missing one. Name the misspelling first,
+    # and do not report the missing key it stands for.
+    problems.sort(key=lambda p: p[1] != "extra_forbidden")
+    suggested = {
+        (tuple(path[:-1]), msg.split("(did you mean '", 1)[1].split("'", 1)[0])
+        for path, kind, msg in problems
+        if kind == "extra_forbidden" and "(did you mean '" in msg
+    }
+    problems = [
+        p for p in problems if not (p[1] == "missing" and p[0] and (tuple(p[0][:-1]), str(p[0][-1])) in suggested)
+    ]
+    path, _, msg = problems[0]
     field = ".".join(str(p) for p in path) or "(file)"
-    msg = str(err["msg"])
-    if err["type"] == "extra_forbidden":
-        key = str(path[-1]) if path else "?"
-        allowed = _allowed_keys(root, tuple(path))
-        msg = f"unknown key {key!r}{did_you_mean(key, allowed)}"
-        msg += "; allowed: " + ", ".join(sorted(allowed))
-    elif err["type"] == "missing":
-        msg = "required key is missing"
-    elif err["type"] == "literal_error" and path and path[-1] == "format":
-        msg = f"unknown format {err.get('input')!r}; expected {msg.split('Input should be ')[-1]}"
-    more = len(exc.errors()) - 1
-    if more > 0:
-        msg += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return cls(doc.path, doc.line_of(path), f"{field}: {msg}", field)
+    text = f"{field}: {msg}"
+    for other, _, other_msg in problems[1:]:
+        line = doc.line_of(other)
+        text += f" — also{f' line {line}' if line else ''}: {'.'.join(str(p) for p in other) or '(file)'}: {other_msg}"
+    return cls(doc.path, doc.line_of(path), text, field)
 
 
 #: Steps of a pydantic ``loc`` that name a part of the schema, not a key of the data: union tags

@@ -198,10 +198,24 @@ def parse(text: str | bytes, path: str | Path = "<string>") -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        if _tab_at(text, mark):
+            raise _fail(spath, mark, "YAML does not allow tabs for indentation; use spaces") from None
         raise _fail(spath, mark, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise RuleFileError(spath, None, f"invalid YAML: {exc}") from None
     return doc
+
+
+def _tab_at(text: str, mark: Any) -> bool:
+    """Whether a YAML error is at a tab in the indentation of its line (the parser does not say so)."""
+    if mark is None:
+        return False
+    lines = text.splitlines()
+    if not 0 <= mark.line < len(lines):
+        return False
+    line = lines[mark.line]
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    return "\t" in indent or line[mark.column : mark.column + 1] == "\t"
 
 
 def parse_file(path: str | Path) -> Document:

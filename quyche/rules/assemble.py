@@ -2,10 +2,10 @@
 engines so they cannot diverge.
 
 The lead is named by the first applying unit (in firing order) that names one; coordinating bodies never include
-the lead, and recipients for information never include the lead or a coordinating body (docs/reference.md §4). A decision
-with no lead always carries a warning that says why. The modes of a decision are those its rules name and those
-its duties are carried out in. Warnings are kept one per code and message: two rules that warn with the same code
-for different reasons keep both reasons.
+the lead, and recipients for information never include the lead or a coordinating body (docs/reference.md §4). A
+decision with no lead always carries a warning that says why. The modes of a decision are those its rules name and
+those its duties are carried out in. Warnings are kept one per code and message: two rules that warn with the same
+code for different reasons keep both reasons.
 
 Every per-unit part is prepared once, at load time, by :class:`Assembler`:
 

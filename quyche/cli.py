@@ -165,5 +165,49 @@ def validate(rules_dir: str | None) -> None:
     )
 
 
+@main.command()
+@click.argument("paths", nargs=-1, metavar="[PATH...]")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--min-rules",
+    "min_rules",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Exit 1 when less than this percentage of the rules fire.",
+)
+@_engine_option
+@_rules_option
+@_guard
+def coverage(paths: tuple[str, ...], fmt: str, min_rules: float | None, engine: str, rules: str | None) -> None:
+    """Report which rules and articles the scenario files cover (default: the bundled scenarios).
+
+    Exit 0; 1 when --min-rules is not met; 2 when a scenario file is invalid.
+    """
+    from quyche import coverage as cov
+
+    reg = _regulation(rules, engine)
+    if not paths:
+        bundled = cov.bundled_scenarios_dir()
+        if bundled is None:
+            _fail("no scenario files given, and none are bundled with this installation")
+        paths = (str(bundled),)
+    runs, errors = cov.run_scenarios(reg, list(paths))
+    for err in errors:
+        click.echo(f"error: {str(err).replace(chr(10), ' ')}", err=True)
+    if errors:
+        sys.exit(2)
+    report = cov.coverage(reg, runs)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(cov.format_text(report), nl=False)
+    if min_rules is not None and report.percent < min_rules:
+        click.echo(
+            f"error: {report.percent:.1f}% of the rules fire in the scenarios, below the minimum {min_rules:g}%",
+            err=True,
+        )
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

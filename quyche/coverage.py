@@ -121,17 +121,14 @@ class Coverage:
                 for a in self.articles
             ],
             "by_rule": [
-                {"rule": r.rule, "article": r.article, "clause": r.clause, "scenarios": r.scenarios}
-                for r in self.rules
+                {"rule": r.rule, "article": r.article, "clause": r.clause, "scenarios": r.scenarios} for r in self.rules
             ],
             "unfired_rules": [r.rule for r in self.unfired],
             "uncovered_articles": [a.article for a in self.uncovered_articles],
         }
 
 
-def run_scenarios(
-    reg: Regulation, paths: Iterable[str | Path]
-) -> tuple[list[ScenarioRun], list[ScenarioFileError]]:
+def run_scenarios(reg: Regulation, paths: Iterable[str | Path]) -> tuple[list[ScenarioRun], list[ScenarioFileError]]:
     """Evaluate every scenario of every readable file; the files that cannot be read are returned as errors."""
     from quyche.scenarios import load_paths, run_one
 

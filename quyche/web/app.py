@@ -65,7 +65,11 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 #: The endpoints whose body is an event in JSON.
 _JSON_BODIES = frozenset({"/v1/evaluate", "/v1/explain"})
-_CONTENT_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+_CONTENT_TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
 log = logging.getLogger("quyche.web")
 
 

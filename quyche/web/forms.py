@@ -53,12 +53,18 @@ class FormField(BaseModel):
 
 
 def _words(value: Any) -> tuple[str, str]:
+    """A choice in words, as a form shows it: "Khiếu nại", "Complaint" (no article, capitalised)."""
     key = str(value)
-    if key in VALUE_LABELS:
-        return VALUE_LABELS[key]
-    if key in LABELS:
-        return LABELS[key]
-    return key, key
+    vi, en = VALUE_LABELS.get(key) or LABELS.get(key) or (key, key)
+    return _capital(vi), _capital(_bare(en))
+
+
+def _bare(en: str) -> str:
+    """An English phrase without its leading article ("the receiving body" → "receiving body")."""
+    for article in ("a ", "an ", "the "):
+        if en.lower().startswith(article):
+            return en[len(article) :]
+    return en
 
 
 def _capital(text: str) -> str:
@@ -95,7 +101,7 @@ def event_fields(event_type: str) -> list[FormField]:
                 kind=spec.kind,
                 required=spec.required,
                 label_vi=_capital(label_vi),
-                label_en=_capital(label_en),
+                label_en=_capital(_bare(label_en)),
                 description_vi=description_vi if isinstance(description_vi, str) else None,
                 description_en=info.description,
                 choices=[Choice(value=str(v), label_vi=_words(v)[0], label_en=_words(v)[1]) for v in spec.values],

@@ -147,7 +147,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "due": ("hạn", "due"),
     "citations": ("Điều khoản viện dẫn", "Provisions cited"),
     "fired": ("Căn cứ áp dụng", "Provisions applied"),
-    "because": ("Vì", "Because"),
+    "because": ("Điều kiện đáp ứng", "Conditions met"),
     "not_fired": ("Quy định không áp dụng và lý do", "Rules that did not apply, and why"),
     "not_fired_none": (
         "Mọi quy định của loại sự kiện này đều được áp dụng.",

@@ -20,7 +20,7 @@ def site_files(regulation: Regulation, scenario_paths: Sequence[str | Path] = ()
     renderer = Renderer(Catalog(regulation, scenario_paths), served=False)
     files = {path: html.encode("utf-8") for path, html in renderer.pages().items()}
     for name, data in static_files().items():
-        if name.endswith(".css"):  # the form's script is not needed offline
+        if not name.endswith(".js"):  # the form's script is not needed offline
             files[f"static/{name}"] = data  # the English pages link ../static/
     return files
 

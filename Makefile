@@ -9,7 +9,7 @@ MIN_RULES ?= 95
 # (the fix merged upstream in jruizgit/rules PR #403, never released). Only on 3.13 and later.
 DURABLE_CPPFLAGS := $(shell $(PYTHON) -c 'import sys; print("-DPyEval_CallObject=PyObject_CallObject" if sys.version_info >= (3, 13) else "")')
 
-.PHONY: install example test lint typecheck pytest scenarios docs docs-check schemas bench clean
+.PHONY: install example explorer test lint typecheck pytest scenarios docs docs-check schemas bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ install: $(STAMP)
 
 example: $(STAMP)
 	$(VENV)/bin/quyche explain examples/annual_review_2024.yaml
+
+explorer: $(STAMP)
+	$(VENV)/bin/quyche serve
 
 test: lint typecheck pytest scenarios docs-check
 

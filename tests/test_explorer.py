@@ -174,6 +174,12 @@ def test_the_form_reports_an_invalid_event_like_the_library(client: TestClient) 
     assert bad_year.status_code == 422 and "year" in bad_year.text
 
 
+def test_a_form_with_too_many_fields_is_refused(client: TestClient) -> None:
+    body = "type=annual_review&" + "&".join(f"x{i}=1" for i in range(2000))
+    page = client.post("/su-kien.html", content=body, headers={"content-type": "application/x-www-form-urlencoded"})
+    assert page.status_code == 422 and "too many form fields" in page.text
+
+
 def test_event_from_form_types_values_as_the_models_expect() -> None:
     pairs = [("type", "petition_received"), ("round", "2"), ("complex", "true"), ("remote_area", "false"), ("x", "y")]
     assert event_from_form("petition_received", pairs) == {

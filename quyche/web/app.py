@@ -286,7 +286,10 @@ def _pages(app: FastAPI, renderer: Renderer) -> None:
 
         async def form_post(request: Request, lg: Literal["vi", "en"] = lg) -> HTMLResponse:
             raw = (await request.body()).decode("utf-8", errors="replace")
-            pairs = parse_qsl(raw, keep_blank_values=True, max_num_fields=1000)
+            try:
+                pairs = parse_qsl(raw, keep_blank_values=True, max_num_fields=1000)
+            except ValueError:
+                return _html(renderer.form(lg, None, errors=[{"loc": [], "msg": "too many form fields"}]), 422)
             values: dict[str, list[str]] = {}
             for key, value in pairs:
                 values.setdefault(key, []).append(value)

@@ -168,7 +168,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "fields_of": ("Thông tin của sự kiện", "Fields of the event"),
     "meaning": ("Ý nghĩa và giá trị", "Meaning and values"),
-    "note_in_english": (" (ghi chú bằng tiếng Anh)", ""),
+    "note_in_english": (" (bằng tiếng Anh)", ""),
     "not_found": ("Không tìm thấy trang", "Page not found"),
     "not_found_text": ("Trang này không có trong bộ trang Quy chế.", "There is no such page."),
     "footer": (

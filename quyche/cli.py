@@ -266,5 +266,130 @@ def events(event_type: str | None, lang: str, fmt: str, rules: str | None) -> No
         click.echo(event_text(doc, lang), nl=False)  # type: ignore[arg-type]
 
 
+@main.command()
+@click.argument("paths", nargs=-1, metavar="[PATH...]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="The report for people, or JSON.",
+)
+@click.option(
+    "--min-rules",
+    "min_rules",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Exit 1 when less than this percentage of the rules fire.",
+)
+@_engine_option
+@_rules_option
+@_guard
+def coverage(paths: tuple[str, ...], fmt: str, min_rules: float | None, engine: str, rules: str | None) -> None:
+    """Report which rules and articles the scenario files cover (default: the bundled scenarios).
+
+    Exit 0; 1 when --min-rules is not met; 2 when a scenario file is invalid.
+    """
+    from quyche import coverage as cov
+
+    reg = _regulation(rules, engine)
+    if not paths:
+        bundled = cov.bundled_scenarios_dir()
+        if bundled is None:
+            _fail("no scenario files given, and none are bundled with this installation")
+        paths = (str(bundled),)
+    runs, errors = cov.run_scenarios(reg, list(paths))
+    for err in errors:
+        click.echo(f"error: {str(err).replace(chr(10), ' ')}", err=True)
+    if errors:
+        sys.exit(2)
+    report = cov.coverage(reg, runs)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(cov.format_text(report), nl=False)
+    if min_rules is not None and report.percent < min_rules:
+        click.echo(
+            f"error: {report.percent:.1f}% of the rules fire in the scenarios, below the minimum {min_rules:g}%",
+            err=True,
+        )
+        sys.exit(1)
+
+
+_scenarios_option = click.option(
+    "--scenarios",
+    "scenarios",
+    multiple=True,
+    type=click.Path(),
+    help="Scenario files or folders the explorer shows (repeatable; default: the bundled scenarios).",
+)
+
+
+def _web(what: str) -> None:
+    """Stop with one line when the optional web dependencies are missing."""
+    import importlib.util
+
+    missing = [m for m in ("fastapi", "uvicorn", "jinja2") if importlib.util.find_spec(m) is None]
+    if missing:
+        _fail(f"{what} needs the web extra ({', '.join(missing)} missing): pip install 'quyche[web]'")
+
+
+def _scenario_paths(scenarios: tuple[str, ...]) -> list[str]:
+    if scenarios:
+        return list(scenarios)
+    from quyche.coverage import bundled_scenarios_dir
+
+    bundled = bundled_scenarios_dir()
+    return [str(bundled)] if bundled is not None else []
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (localhost by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@_rules_option
+@_scenarios_option
+@_engine_option
+@_guard
+def serve(host: str, port: int, rules: str | None, scenarios: tuple[str, ...], engine: str) -> None:
+    """Serve the JSON API (/v1/…, /openapi.json) and the explorer for legal staff (/ and /en/)."""
+    sys.dont_write_bytecode = True  # the service writes no file, not even a bytecode cache
+    _web("quyche serve")
+    import uvicorn
+
+    from quyche.web.app import create_app
+
+    reg = _regulation(rules, engine)
+    app = create_app(reg, _scenario_paths(scenarios))
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"quyche: http://{shown}:{port}/ (tiếng Việt), http://{shown}:{port}/en/ (English); Ctrl+C to stop")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        use_colors=False,
+    )
+
+
+@main.command()
+@click.argument("out", type=click.Path(file_okay=False))
+@_rules_option
+@_scenarios_option
+@_engine_option
+@_guard
+def site(out: str, rules: str | None, scenarios: tuple[str, ...], engine: str) -> None:
+    """Write the explorer's pages to OUT as static files that open from disk (the form needs the server)."""
+    _web("quyche site")
+    from quyche.web.site import write_site
+
+    reg = _regulation(rules, engine)
+    written = write_site(reg, _scenario_paths(scenarios), Path(out))
+    click.echo(f"wrote {len(written)} files to {out} (open {Path(out) / 'index.html'})")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

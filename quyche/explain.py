@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from quyche.decision import Citation, Deadline, Decision, Responsibility
+from quyche.decision import Citation, Deadline, Decision, Responsibility, TraceEntry
 from quyche.events import parse_event
 from quyche.events_base import EventBase
 from quyche.labels import FIELD_LABELS, PROVENANCE_LABELS, label
@@ -97,6 +97,23 @@ def citation_text(c: Citation, lang: Lang = "vi", regulation: Regulation | None 
 # -- reasons: a rule's condition in words -------------------------------------------------------------
 
 
+def trace_reason(
+    regulation: Regulation, event_type: str, entry: TraceEntry, fact: Mapping[str, Any] | None, lang: Lang
+) -> str:
+    """Why a rule applied, in words, from its trace entry: the tests that held (rendered, not re-evaluated),
+    and for a general rule, that none of its exceptions applied.
+    """
+    unit = regulation.compiled.unit_for(entry.rule, entry.row)
+    held = set(entry.held)
+    truths = {x.index: x.index in held for x in leaves(unit.condition)}
+    because = reason_words(event_type, unit.condition, truths, lang, fact)
+    exceptions = sorted(regulation.compiled.exceptions.get(unit.rule_id, ()))
+    if exceptions:  # a default rule applied: none of its exceptions did
+        word = "không thuộc trường hợp ngoại lệ" if lang == "vi" else "no exception applies"
+        because += f"; {word}: {', '.join(exceptions)}"
+    return because
+
+
 def _reasons(decision: Decision, lang: Lang, regulation: Regulation | None, event: Any) -> list[str]:
     """Each rule that applied: the provision, what it says, and the tests of its condition that held (from the
     decision's trace: rendered, never re-evaluated).
@@ -118,13 +135,7 @@ def _reasons(decision: Decision, lang: Lang, regulation: Regulation | None, even
         where = cite.provision(unit.article, unit.rule.clause, unit.rule.rule.point, lang)
         text = " ".join((unit.text_vi if lang == "vi" else unit.text_en).split())
         out.append(f"  {i}. {where}: {text}")
-        held = set(t.held)
-        truths = {x.index: x.index in held for x in leaves(unit.condition)}
-        because = reason_words(decision.event_type, unit.condition, truths, lang, fact)
-        exceptions = sorted(regulation.compiled.exceptions.get(unit.rule_id, ()))
-        if exceptions:  # a default rule applied: none of its exceptions did
-            word = "không thuộc trường hợp ngoại lệ" if lang == "vi" else "no exception applies"
-            because += f"; {word}: {', '.join(exceptions)}"
+        because = trace_reason(regulation, decision.event_type, t, fact, lang)
         ref = t.rule if t.row is None else f"{t.rule}, {'dòng' if lang == 'vi' else 'row'} {t.row}"
         out.append(f"     {_t('because', lang)}: {because}. [{ref}]")
     return out

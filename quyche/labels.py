@@ -16,7 +16,7 @@ from quyche.events_base import FIELD_LABELS as _COMMON_FIELDS
 
 Lang = Literal["vi", "en"]
 
-#: Bodies and modes (contract §2), and event types.
+#: Bodies and modes (docs/reference.md §2), and event types.
 LABELS: dict[str, tuple[str, str]] = {
     **chuong_1.LABELS,
     **chuong_4.LABELS,

@@ -253,7 +253,8 @@ class ScenarioResult:
     name: str
     line: int | None
     failures: list[str] = field(default_factory=list)
-    fired: list[str] = field(default_factory=list)
+    fired: list[str] = field(default_factory=list)  # for people: a table's rule with its row
+    rules: list[str] = field(default_factory=list)  # the ids of the rules that fired
     #: the decision's duties, one line each, when an expected duty was not found (to compare by eye)
     duties: list[str] = field(default_factory=list)
 
@@ -481,6 +482,7 @@ def run_one(reg: Regulation, loaded: LoadedScenario) -> ScenarioResult:
     result = ScenarioResult(loaded.file, sc.name, loaded.line, compare(loaded, decision, error))
     if decision is not None:
         result.fired = [t.rule if t.row is None else f"{t.rule} (row {t.row})" for t in decision.trace]
+        result.rules = [t.rule for t in decision.trace]
         if any(f.startswith("duties_includes:") for f in result.failures):
             lines = [duty_line(r) for r in decision.model_dump(mode="json")["responsibilities"]]
             result.duties = list(dict.fromkeys(lines))  # each duty once, in the decision's order

@@ -23,7 +23,9 @@ from quyche.rules.syntax import leaves
 if TYPE_CHECKING:
     from quyche.regulation import Regulation
 
-ReasonCode = Literal["applies", "event_type", "not_in_force", "condition", "no_row", "overridden"]
+ReasonCode = Literal[
+    "applies", "event_type", "not_in_force", "condition", "no_row", "outside_general_rule", "overridden"
+]
 
 
 class _Frozen(BaseModel):
@@ -140,6 +142,18 @@ def why_not(reg: Regulation, event: Mapping[str, Any], rule_id: str, as_of: date
                 "condition",
                 "Điều kiện không thỏa mãn: " + "; ".join(test_words(t, "vi", fact) for t in failing) + " — không đúng.",
                 "Not met: " + "; ".join(test_words(t, "en", fact) for t in failing) + " — does not hold.",
+            )
+        )
+    if rule.exception_to and not failing and rule.inherited is not None and not C.holds(rule.inherited, fact):
+        general = [why_not(reg, event, t, as_of) for t in rule.exception_to]
+        vi = "; ".join(f"{g.rule}: " + " ".join(r.message_vi for r in g.reasons) for g in general)
+        en = "; ".join(f"{g.rule}: " + " ".join(r.message_en for r in g.reasons) for g in general)
+        reasons.append(
+            _reason(
+                "outside_general_rule",
+                "Quy định này là ngoại lệ, chỉ áp dụng trong phạm vi của quy định chung, mà quy định chung không "
+                f"áp dụng — {vi}",
+                f"The rule is an exception and applies only within the general rule, which does not apply — {en}",
             )
         )
     if rule.rows and not failing:

@@ -49,6 +49,10 @@ def test_wheel_installed_outside_the_checkout_loads_the_bundled_rules(tmp_path: 
         "import quyche, pathlib; reg = quyche.load();"
         "assert 'site-packages' in quyche.__file__, quyche.__file__;"
         "assert pathlib.Path(quyche.__file__).with_name('py.typed').exists();"
+        "import quyche.coverage as c; s = c.bundled_scenarios_dir();"
+        "assert s is not None and 'site-packages' in str(s) and len(list(s.glob('*.yaml'))) > 10, s;"
+        "assert (pathlib.Path(quyche.__file__).parent / 'web' / 'templates' / 'article.html').is_file();"
+        "assert (pathlib.Path(quyche.__file__).parent / 'web' / 'static' / 'quyche.css').is_file();"
         "d = reg.evaluate({'type': 'annual_review', 'year': 2025});"
         "print(reg.engine, len(reg.articles), d.lead)"
     )

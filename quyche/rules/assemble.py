@@ -13,7 +13,11 @@ Every per-rule part is prepared once, at load time, by :class:`Assembler`:
 * each condition's description is compiled (:func:`~quyche.rules.conditions.compile_describe`), and
   the trace entry itself is built once when the description cannot depend on the event;
 * a duty's Responsibility is built once per possible party when it does not depend on a date;
-* due dates come from a bounded memo of the pure function ``calendar.due_date``;
+* due dates come from a bounded memo of the pure function ``calendar.period_end`` (a calendar-day
+  period ending on a day off ends on the next working day, Bộ luật Dân sự 2015 Điều 148 khoản 5);
+* warnings are kept per code *and* message: two rules raising the same code with different reasons
+  both reach the decision; a duty due before a later date that had already passed on the event's own
+  date adds a ``deadline_already_passed`` warning (:func:`_lapsed_warnings`);
 * everything of a decision but its dates, id and fact-dependent reasons depends only on the rules that
   fired and on the event fields the body expressions read (``event.X``): that part (a ``_Skeleton``:
   lead, lists, citations, warnings, which duties for which bodies) is memoised by them, bounded, and
@@ -42,6 +46,7 @@ from pydantic import BaseModel
 
 from quyche import calendar
 from quyche.chapters.chuong_1 import OFFICE_OF, PARTIES, RECIPIENTS
+from quyche.labels import label
 from quyche.decision import Citation, Deadline, Decision, DecisionWarning, Responsibility, TraceEntry
 from quyche.events_base import EventBase
 from quyche.rules import conditions as C
@@ -55,9 +60,9 @@ Body = Callable[[EventBase, "str | None"], Sequence[str]]
 
 _RECIPIENTS = frozenset(RECIPIENTS)
 _EVENT_FIELD = re.compile(r"event\.([a-z_][a-z0-9_]*)")
-#: ``calendar.due_date`` is a pure function of its arguments (the holidays are fixed once imported):
+#: ``calendar.period_end`` is a pure function of its arguments (the holidays are fixed once imported):
 #: a bounded, thread-safe memo of it (errors are not stored, so a bad date raises every time).
-_due_date = lru_cache(maxsize=4096)(calendar.due_date)
+_period_end = lru_cache(maxsize=4096)(calendar.period_end)
 _NO_BODIES: tuple[str, ...] = ()
 
 
@@ -270,14 +275,18 @@ class Assembler:
             undated = (
                 None
                 if dl is None
-                else Deadline(days=dl.days, unit=dl.unit, relation=dl.relation, anchor=dl.anchor, due=None)
+                else Deadline(
+                    days=dl.days, unit=dl.unit, relation=dl.relation, anchor=dl.anchor, due=None, moved_from=None
+                )
             )
             parties = compile_body(spec.party)(None, None) if _is_fixed(spec.party) else RECIPIENTS  # type: ignore[arg-type]
             duty.prebuilt.update({party: duty.responsibility(party, undated) for party in parties})
             duties.append(duty)
-        warnings: dict[str, DecisionWarning] = {}
+        warnings: dict[tuple[str, str], DecisionWarning] = {}
         for w in rule.warnings:
-            warnings.setdefault(w.code, DecisionWarning(code=w.code, message=w.message_en, message_vi=w.message_vi))
+            warnings.setdefault(
+                (w.code, w.message_en), DecisionWarning(code=w.code, message=w.message_en, message_vi=w.message_vi)
+            )
         coordinating, coordinating_dyn = _split(rule.coordinating)
         notified, notified_dyn = _split(rule.notified)
         advising, advising_dyn = _split(rule.advising)
@@ -324,6 +333,7 @@ class Assembler:
             if dl is None:
                 dl = deadlines[i] = _deadline_for(d.deadline, event, reference)
             responsibilities.append(d.prebuilt[party] if dl.due is None else d.responsibility(party, dl))
+        lapsed = _lapsed_warnings(responsibilities, event.date) if deadlines and event.date is not None else ()
         trace = [
             entry
             if entry is not None
@@ -341,7 +351,7 @@ class Assembler:
             modes=list(sk.modes),
             responsibilities=responsibilities,
             citations=list(sk.citations),
-            warnings=list(sk.warnings),
+            warnings=sorted((*sk.warnings, *lapsed), key=_code) if lapsed else list(sk.warnings),
             trace=trace,
         )
 
@@ -365,7 +375,7 @@ class Assembler:
         duties: list[tuple[int, _Duty, str]] = []
         seen_duties: set[tuple[str, str, int]] = set()
         citations: dict[tuple[int, int, int, str], Citation] = {}
-        warnings: dict[str, DecisionWarning] = {}
+        warnings: dict[tuple[str, str], DecisionWarning] = {}
         trace: list[tuple[_RulePlan, TraceEntry | None]] = []
         for p in plans:
             coordinating.update(p.coordinating)
@@ -387,12 +397,12 @@ class Assembler:
                         seen_duties.add(key3)
                         duties.append((id(d), d, party))
             for w in p.warnings:
-                warnings.setdefault(w.code, w)
+                warnings.setdefault((w.code, w.message), w)
             trace.append((p, p.trace.get(event_type)))
         if not plans:
-            warnings["no_rule_applies"] = _NO_RULE
+            warnings[("no_rule_applies", _NO_RULE.message)] = _NO_RULE
         elif lead is None and not warnings:
-            warnings["no_lead"] = _NO_LEAD
+            warnings[("no_lead", _NO_LEAD.message)] = _NO_LEAD
         if lead:
             coordinating.discard(lead)
         out_notified = notified - coordinating
@@ -432,8 +442,36 @@ def _bodies_of(rule: Rule) -> list[str]:
     return [rule.lead, *out] if rule.lead is not None else out
 
 
-def _code(w: DecisionWarning) -> str:
-    return w.code
+def _code(w: DecisionWarning) -> tuple[str, str]:
+    return (w.code, w.message)
+
+
+def _lapsed_warnings(responsibilities: Sequence[Responsibility], happened: date) -> tuple[DecisionWarning, ...]:
+    """A ``deadline_already_passed`` warning for each duty due a number of days *before* a later date (a
+    session's opening, a submission, the start of a supervision) whose due date is earlier than the
+    event's own date: the time limit had lapsed when the event took place (review D7). A duty counted
+    back from the event's own date (a notice before a reception day) is preparatory and never warned.
+    """
+    out = []
+    for r in responsibilities:
+        dl = r.deadline
+        if dl is None or dl.due is None or dl.relation != "before" or dl.anchor == "date" or dl.due >= happened:
+            continue
+        due, day = (f"{x.day:02d}/{x.month:02d}/{x.year}" for x in (dl.due, happened))
+        out.append(
+            DecisionWarning(
+                code="deadline_already_passed",
+                message=(
+                    f"The duty {r.duty} of the {label(r.party, 'en')} fell due on {dl.due.isoformat()}, before "
+                    f"the event's date {happened.isoformat()}: the time limit had passed when the event took place."
+                ),
+                message_vi=(
+                    f"Trách nhiệm {r.duty} của {label(r.party)} có hạn là ngày {due}, trước ngày {day} của sự "
+                    "việc: thời hạn đã hết khi sự việc diễn ra."
+                ),
+            )
+        )
+    return tuple(out)
 
 
 def _deadline_for(spec: DeadlineSpec, event: EventBase, reference: date | None) -> Deadline:
@@ -443,5 +481,7 @@ def _deadline_for(spec: DeadlineSpec, event: EventBase, reference: date | None) 
     else:
         value = getattr(event, spec.anchor, None)
         anchor = value if isinstance(value, date) else None
-    due = _due_date(anchor, spec.days, spec.unit, spec.relation) if anchor is not None else None
-    return _deadline(days=spec.days, unit=spec.unit, relation=spec.relation, anchor=spec.anchor, due=due)
+    due, moved = _period_end(anchor, spec.days, spec.unit, spec.relation) if anchor is not None else (None, None)
+    return _deadline(
+        days=spec.days, unit=spec.unit, relation=spec.relation, anchor=spec.anchor, due=due, moved_from=moved
+    )

@@ -31,19 +31,20 @@ if TYPE_CHECKING:
 Lang = Literal["vi", "en"]
 
 _TEXT: dict[str, tuple[str, str]] = {
-    "event": ("Sự kiện", "Event"),
-    "reference": ("Ngày tham chiếu", "Reference date"),
+    "event": ("Sự việc", "Event"),
+    "reference": ("Ngày làm căn cứ áp dụng", "Reference date"),
     "lead": ("Cơ quan chủ trì", "Chairs (chủ trì)"),
     "coordinating": ("Cơ quan phối hợp", "Coordinate (phối hợp)"),
     "notified": ("Gửi để biết", "For information (để biết)"),
+    "informed": ("Thông báo, công khai", "Told or made public"),
     "advising": ("Cơ quan tham mưu", "Advise (tham mưu)"),
     "modes": ("Phương thức phối hợp", "Modes of coordination"),
     "duties": ("Trách nhiệm", "Responsibilities"),
     "deadline": ("Thời hạn", "Deadline"),
     "basis": ("Căn cứ", "Basis"),
     "warnings": ("Lưu ý", "Warnings"),
-    "reasons": ("Lý do (quy định đã áp dụng và điều kiện thỏa mãn)", "Reasons (rules applied and the conditions met)"),
-    "because": ("Vì", "Because"),
+    "reasons": ("Các quy định đã áp dụng", "Reasons (rules applied and the conditions met)"),
+    "because": ("Căn cứ áp dụng", "Because"),
     "citations": ("Điều khoản viện dẫn", "Provisions cited"),
     "none": ("không có", "none"),
     "no_lead": ("không xác định (xem phần lưu ý)", "none (see the warnings)"),
@@ -53,8 +54,8 @@ _TEXT: dict[str, tuple[str, str]] = {
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "type": ("loại sự kiện", "the event type"),
     "id": ("mã sự kiện", "the event id"),
-    "date": ("ngày diễn ra hoặc tiếp nhận", "the event's date"),
-    "reference_date": ("ngày tham chiếu", "the reference date"),
+    "date": ("ngày của sự việc", "the event's date"),
+    "reference_date": ("ngày làm căn cứ áp dụng", "the reference date"),
     "organized_by": ("cơ quan tổ chức", "the organising body"),
     "topic": ("nội dung tuyên truyền, vận động", "the topic"),
     "document": ("loại dự thảo", "the draft document"),
@@ -104,8 +105,8 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "before_session": ("trước kỳ họp", "before the session"),
     "after_session": ("sau kỳ họp", "after the session"),
     "thematic": ("chuyên đề", "thematic"),
-    "central": ("Trung ương", "central"),
-    "provincial": ("tỉnh", "provincial"),
+    "central": ("cơ quan Trung ương", "a central body"),
+    "provincial": ("cơ quan cấp tỉnh", "a provincial body"),
     "ubnd_chair_periodic": ("Chủ tịch Ủy ban nhân dân tỉnh tiếp công dân định kỳ", "periodic reception by the chair"),
     "na_deputies": ("đại biểu Quốc hội tiếp công dân", "reception by NA deputies"),
     "hdnd_deputies": ("đại biểu Hội đồng nhân dân tiếp công dân", "reception by People's Council deputies"),
@@ -133,12 +134,44 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "written_comment": ("góp ý bằng văn bản", "written comments"),
 }
 
+#: Fields whose comparison reads as a phrase of its own: ``{value}`` is the value in words, first when
+#: the field is (``eq``), second when it is not (``ne``): "thuộc thẩm quyền giải quyết của cơ quan
+#: Trung ương", not "cơ quan có thẩm quyền giải quyết là Trung ương".
+FIELD_PHRASES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "competent_body": (
+        ("đơn thuộc thẩm quyền giải quyết của {value}", "đơn không thuộc thẩm quyền giải quyết của {value}"),
+        ("the competent body is {value}", "the competent body is not {value}"),
+    ),
+    "competence": (
+        ("kiến nghị thuộc thẩm quyền giải quyết của {value}", "kiến nghị không thuộc thẩm quyền giải quyết của {value}"),
+        ("the competence is {value}", "the competence is not {value}"),
+    ),
+}
+
+#: The event's own date as a deadline's anchor, by event type, in the law's words ("kể từ ngày tiếp
+#: nhận đơn", not "ngày diễn ra sự kiện").
+DATE_ANCHOR_LABELS: dict[str, tuple[str, str]] = {
+    "propaganda_activity": ("ngày tổ chức hoạt động", "the day of the activity"),
+    "draft_consultation": ("ngày gửi lấy ý kiến dự thảo", "the day the draft is sent for comments"),
+    "voter_contact": ("ngày tiếp xúc cử tri", "the day of the voter contact"),
+    "voter_petition": ("ngày tiếp nhận kiến nghị", "the day the petition is received"),
+    "citizen_reception": ("ngày tiếp công dân", "the day of the citizen reception"),
+    "petition_received": ("ngày tiếp nhận đơn", "the day the letter is received"),
+    "petition_resolved": ("ngày vụ việc được giải quyết", "the day the case is settled"),
+    "supervision_planned": ("ngày ra quyết định thành lập đoàn", "the day the delegation is set up"),
+    "meeting_convened": ("ngày khai mạc kỳ họp, phiên họp, hội nghị", "the day the session or meeting opens"),
+    "report_issued": ("ngày ban hành", "the day of issue"),
+    "information_request": ("ngày nhận được đề nghị", "the day the request is received"),
+    "annual_review": ("ngày tổ chức hội nghị đánh giá", "the day of the evaluation meeting"),
+    "amendment_proposed": ("ngày đề xuất", "the day of the proposal"),
+}
+
 #: The dates a deadline counts from, in words.
 ANCHOR_LABELS: dict[str, tuple[str, str]] = {
-    "date": ("ngày diễn ra hoặc tiếp nhận sự kiện", "the event's date"),
+    "date": ("ngày làm căn cứ tính thời hạn", "the event's date"),
     "submission_date": ("ngày trình dự thảo", "the submission date"),
     "session_opening": ("ngày khai mạc kỳ họp", "the session's opening"),
-    "reference_date": ("ngày tham chiếu", "the reference date"),
+    "reference_date": ("ngày làm căn cứ áp dụng", "the reference date"),
     **EXTERNAL_ANCHORS,
 }
 
@@ -154,6 +187,9 @@ BOOL_PHRASES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("the draft is put to social criticism", "the draft is not put to social criticism"),
     ),
 }
+
+#: Recipients told directly or by public posting, not sent documents for information (review §4).
+_PEOPLE = ("citizen", "public")
 
 _DATE_FIELDS = {"reference_date"} | {n for specs in FIELD_SPECS.values() for n, s in specs.items() if s.kind == "date"}
 
@@ -182,17 +218,30 @@ def _unit(d: Deadline, lang: Lang) -> str:
     return "working days" if d.unit == "working_days" else "days"
 
 
-def deadline_text(d: Deadline, lang: Lang = "vi") -> str:
-    """A deadline in words, with the due date when it is known."""
-    anchor = _pick(ANCHOR_LABELS.get(d.anchor, (d.anchor, d.anchor)), lang)
+def deadline_text(d: Deadline, lang: Lang = "vi", event_type: str | None = None) -> str:
+    """A deadline in words, with the due date when it is known, and the day it moved from when the
+    period's last day is a day off (Bộ luật Dân sự 2015, Điều 148 khoản 5).
+    """
+    labels = DATE_ANCHOR_LABELS.get(event_type or "") if d.anchor == "date" else None
+    anchor = _pick(labels or ANCHOR_LABELS.get(d.anchor, (d.anchor, d.anchor)), lang)
     unit = _unit(d, lang)
     if lang == "vi":
         rel = f"trong thời hạn {d.days} {unit} kể từ" if d.relation == "within" else f"chậm nhất {d.days} {unit} trước"
         known = f"hạn: ngày {date_text(d.due, lang)}" if d.due else None
-        due = known or "hạn: chưa tính được (chưa có ngày mốc)"
+        due = known or "hạn: chưa tính được (chưa có ngày làm căn cứ tính thời hạn)"
+        if d.moved_from:
+            due += (
+                f" (ngày cuối cùng của thời hạn, {date_text(d.moved_from, lang)}, là ngày nghỉ nên thời hạn kết thúc"
+                " vào ngày làm việc tiếp theo, theo khoản 5 Điều 148 Bộ luật Dân sự 2015)"
+            )
         return f"{rel} {anchor} — {due}"
     rel = f"within {d.days} {unit} of" if d.relation == "within" else f"at least {d.days} {unit} before"
     due = f"due {date_text(d.due, lang)}" if d.due else "due date unknown (the event does not give the date)"
+    if d.moved_from:
+        due += (
+            f" (the period's last day, {date_text(d.moved_from, lang)}, is a day off, so it ends on the next"
+            " working day: Civil Code 2015, Article 148(5))"
+        )
     return f"{rel} {anchor} — {due}"
 
 
@@ -242,10 +291,12 @@ def _name(f: str, fact: Mapping[str, Any] | None, lang: Lang, with_value: bool) 
 
 def _leaf_text(node: C.Node, fact: Mapping[str, Any] | None, lang: Lang) -> str:
     f, op = node["field"], node["op"]
+    if f in FIELD_PHRASES and op in ("eq", "ne") and not isinstance(node["value"], bool):
+        return _pick(FIELD_PHRASES[f], lang)[op == "ne"].format(value=_value(f, node["value"], lang))
     name = _name(f, fact, lang, op not in ("eq", "exists", "not_exists"))
     if op in ("exists", "not_exists"):
         if lang == "vi":
-            return f"sự kiện {'có' if op == 'exists' else 'không'} nêu {name}"
+            return f"{'có' if op == 'exists' else 'không'} nêu {name}"
         return f"{name} is {'given' if op == 'exists' else 'not given'}"
     if isinstance(node["value"], bool) and op in ("eq", "ne"):
         truth = node["value"] == (op == "eq")
@@ -325,7 +376,7 @@ def _lower_first(text: str) -> str:
 def reason_text(event_type: str, node: C.Node | None, fact: Mapping[str, Any] | None, lang: Lang = "vi") -> str:
     """Why a rule applied: the event's type and the conditions that held, as one sentence."""
     kind = _lower_first(label(event_type, lang))
-    head = f"sự kiện là {kind}" if lang == "vi" else f"the event is {'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+    head = f"thuộc trường hợp {kind}" if lang == "vi" else f"the event is {'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
     cond = condition_text(node, fact, lang)
     if not cond:
         return head
@@ -373,7 +424,11 @@ def explain(
     lead = f"{label(decision.lead, lang)} ({decision.lead})" if decision.lead else _t("no_lead", lang)
     lines.append(f"{_t('lead', lang)}: {lead}")
     lines.append(f"{_t('coordinating', lang)}: {_bodies(decision.coordinating, lang)}")
-    lines.append(f"{_t('notified', lang)}: {_bodies(decision.notified, lang)}")
+    # a citizen is told, and the public is told by posting: neither is sent documents "để biết"
+    people = [i for i in decision.notified if i in _PEOPLE]
+    lines.append(f"{_t('notified', lang)}: {_bodies([i for i in decision.notified if i not in _PEOPLE], lang)}")
+    if people:
+        lines.append(f"{_t('informed', lang)}: {_bodies(people, lang)}")
     lines.append(f"{_t('advising', lang)}: {_bodies(decision.advising, lang)}")
     modes = "; ".join(label(m, lang) for m in decision.modes) or _t("none", lang)
     lines.append(f"{_t('modes', lang)}: {modes}")
@@ -384,7 +439,7 @@ def explain(
         text = r.text_vi if lang == "vi" else r.text_en
         lines.append(f"  {i}. {label(r.party, lang)}: {' '.join(text.split())}")
         if r.deadline:
-            lines.append(f"     {_t('deadline', lang)}: {deadline_text(r.deadline, lang)}")
+            lines.append(f"     {_t('deadline', lang)}: {deadline_text(r.deadline, lang, decision.event_type)}")
         prov = _pick(PROVENANCE_LABELS[r.provenance], lang)
         basis = f"; {r.basis}" if r.basis else ""
         lines.append(f"     {_t('basis', lang)}: {citation_text(r.citation, lang, regulation)} [{prov}{basis}]")

@@ -42,5 +42,5 @@ LABELS.update(EVENT_LABELS)
 PROVENANCE_LABELS: dict[str, tuple[str, str]] = {
     "summary": ("theo bản tóm tắt công khai của Quy chế", "from the public summary of the regulation"),
     "law": ("theo quy định của pháp luật", "from national law"),
-    "reconstructed": ("tái dựng, cần đối chiếu văn bản ký", "reconstructed; check against the signed text"),
+    "reconstructed": ("suy luận, chưa đối chiếu văn bản ký", "reconstructed; check against the signed text"),
 }

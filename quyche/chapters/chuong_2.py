@@ -96,16 +96,27 @@ class SupervisionPlanned(EventBase):
 
 
 #: Dates a deadline may count from that no event carries (the due date is then unknown), with their
-#: Vietnamese and English labels: the day a complaint or denunciation is accepted (thụ lý), the day the
-#: competent body receives a case forwarded by another body, the day the notice of a result is
-#: received, and the first and last day of a supervision.
+#: Vietnamese and English labels in the words of the law that counts from them: the day a complaint or
+#: denunciation is accepted (thụ lý; for a denunciation, the day of the decision to accept it, Luật Tố
+#: cáo 2018 Điều 29 khoản 3), the day the competent body itself receives a case or a voter petition
+#: forwarded by another body (Luật Khiếu nại 2011 Điều 27, Luật Tố cáo 2018 Điều 24 khoản 1 and Điều 26
+#: khoản 2, NQLT 72/2025 Điều 49 khoản 1), the day the notice of a result is received, the first and
+#: last day of a supervision, and the day a session of the National Assembly closes (NQLT 72/2025
+#: Điều 37 khoản 2).
 EXTERNAL_ANCHORS: dict[str, tuple[str, str]] = {
     "acceptance_date": ("ngày thụ lý", "the day the case is accepted"),
     "transfer_receipt_date": (
-        "ngày cơ quan có thẩm quyền nhận được đơn do cơ quan khác chuyển đến",
-        "the day the competent body receives the case forwarded to it",
+        "ngày cơ quan có thẩm quyền nhận được đơn, kiến nghị do cơ quan khác chuyển đến",
+        "the day the competent body receives the case or petition forwarded to it",
     ),
     "notice_date": ("ngày nhận được thông báo kết quả giải quyết", "the day the notice of the result is received"),
-    "supervision_start": ("ngày bắt đầu giám sát", "the first day of the supervision"),
-    "supervision_end": ("ngày kết thúc giám sát", "the last day of the supervision"),
+    "supervision_start": (
+        "ngày bắt đầu giám sát (ngày đoàn giám sát làm việc với cơ quan, tổ chức chịu sự giám sát)",
+        "the first day of the supervision (the delegation's working session with the supervised body)",
+    ),
+    "supervision_end": (
+        "ngày kết thúc hoạt động giám sát (kết thúc cuộc làm việc với cơ quan, tổ chức chịu sự giám sát)",
+        "the last day of the supervision (the end of the working session with the supervised body)",
+    ),
+    "session_closing": ("ngày kết thúc kỳ họp", "the day the session closes"),
 }

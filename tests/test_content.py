@@ -161,7 +161,7 @@ def test_law_deadlines_name_their_basis(swept: list[Any]) -> None:
 
 
 def test_voter_petition_version_follows_the_reference_date(python_reg: Regulation) -> None:
-    event = {"type": "voter_petition", "received_by": "doan_dbqh", "competence": "provincial"}
+    event = {"type": "voter_petition", "received_by": "ubnd", "competence": "provincial"}
 
     def answer(d: Any) -> Any:
         (r,) = [r for r in d.responsibilities if r.duty == "answer_voter_petition"]
@@ -176,6 +176,10 @@ def test_voter_petition_version_follows_the_reference_date(python_reg: Regulatio
     assert current.basis == new.basis and current.deadline is not None and current.deadline.due is None
     as_of_old = answer(python_reg.evaluate({**event, "date": "2025-03-01"}, as_of="2024-12-31"))
     assert as_of_old.basis == old.basis
+    # forwarded by the delegation: NQLT 72/2025 Điều 49(1) counts from the People's Committee's own receipt
+    forwarded = answer(python_reg.evaluate({**event, "received_by": "doan_dbqh", "date": "2025-02-20"}))
+    assert forwarded.provenance == "law" and forwarded.deadline is not None
+    assert forwarded.deadline.anchor == "transfer_receipt_date" and forwarded.deadline.due is None
 
 
 def test_glossary_lists_every_code(python_reg: Regulation, swept: list[Any]) -> None:

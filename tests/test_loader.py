@@ -136,7 +136,7 @@ def test_condition_value_must_fit_the_field(rules: Path) -> None:
     _replace(rules / RULE_19, "when: {field: year, eq: 2024}", "when: {field: year, eq: '2024'}")
     assert "whole number" in str(_load_error(rules))
     _replace(rules / RULE_19, "when: {field: year, eq: '2024'}", "when: {field: year, eq: 2024}")
-    _replace(rules / "dieu_13.yaml", "when: {field: mode, eq: notify}", "when: {field: mode, eq: notfy}")
+    _replace(rules / "dieu_13.yaml", "- {field: mode, eq: notify}", "- {field: mode, eq: notfy}")
     err = _load_error(rules)
     assert "'notfy' is not a value of mode" in str(err) and "did you mean 'notify'?" in str(err)
 

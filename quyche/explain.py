@@ -143,7 +143,10 @@ FIELD_PHRASES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ("the competent body is {value}", "the competent body is not {value}"),
     ),
     "competence": (
-        ("kiến nghị thuộc thẩm quyền giải quyết của {value}", "kiến nghị không thuộc thẩm quyền giải quyết của {value}"),
+        (
+            "kiến nghị thuộc thẩm quyền giải quyết của {value}",
+            "kiến nghị không thuộc thẩm quyền giải quyết của {value}",
+        ),
         ("the competence is {value}", "the competence is not {value}"),
     ),
 }
@@ -292,7 +295,8 @@ def _name(f: str, fact: Mapping[str, Any] | None, lang: Lang, with_value: bool) 
 def _leaf_text(node: C.Node, fact: Mapping[str, Any] | None, lang: Lang) -> str:
     f, op = node["field"], node["op"]
     if f in FIELD_PHRASES and op in ("eq", "ne") and not isinstance(node["value"], bool):
-        return _pick(FIELD_PHRASES[f], lang)[op == "ne"].format(value=_value(f, node["value"], lang))
+        vi, en = FIELD_PHRASES[f]
+        return (vi if lang == "vi" else en)[op == "ne"].format(value=_value(f, node["value"], lang))
     name = _name(f, fact, lang, op not in ("eq", "exists", "not_exists"))
     if op in ("exists", "not_exists"):
         if lang == "vi":

@@ -46,9 +46,9 @@ from pydantic import BaseModel
 
 from quyche import calendar
 from quyche.chapters.chuong_1 import OFFICE_OF, PARTIES, RECIPIENTS
-from quyche.labels import label
 from quyche.decision import Citation, Deadline, Decision, DecisionWarning, Responsibility, TraceEntry
 from quyche.events_base import EventBase
+from quyche.labels import label
 from quyche.rules import conditions as C
 from quyche.rules.bodies import citation, resolve
 from quyche.rules.compile import CompiledRegulation, CompiledRule

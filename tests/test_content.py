@@ -151,6 +151,30 @@ def test_every_provenance_is_complete(python_reg: Regulation) -> None:
             assert outline.articles[number].standing_duties, f"Điều {number} has no standing duties"
 
 
+def test_every_law_provenance_quotes_the_text_read(python_reg: Regulation) -> None:
+    """Issue 9: no provenance says ``law`` unless its basis names an article whose text was read and is
+    quoted: the note (the duty's own, or its rule's) holds a quotation ("…") and says where it was read.
+    """
+    outline = python_reg.compiled.outline
+    checked = 0
+    for art in outline.articles.values():
+        entries: list[tuple[str, Any, Any]] = [(f"Điều {art.article}", art.provenance, None)]
+        for rule in art.rules:
+            entries.append((rule.id, rule.provenance, None))
+            own = [r for r in rule.responsibilities if r.provenance]
+            entries += [(f"{rule.id}/{r.duty}", r.provenance, rule.provenance) for r in own]
+        entries += [(f"Điều {art.article}/{d.duty}", d.provenance, None) for d in art.standing_duties]
+        for name, prov, parent in entries:
+            if prov.source != "law":
+                continue
+            checked += 1
+            assert prov.basis and "Điều" in prov.basis, name
+            note = prov.note or (parent.note if parent is not None and parent.source == "law" else None) or ""
+            assert '"' in note, f"{name}: a law provenance quotes the sentence read ({note!r})"
+            assert "Read in" in note or "read in" in note or "Verified" in note, f"{name}: say where it was read"
+    assert checked >= 40
+
+
 def test_law_deadlines_name_their_basis(swept: list[Any]) -> None:
     for decision in swept:
         for r in decision.responsibilities:

@@ -105,7 +105,7 @@ def _validity_rule(article: int, validity: Validity) -> Rule:
             "warnings": [
                 WarningSpec(
                     code="outside_validity",
-                    message_vi=f"Ngày tham chiếu nằm ngoài thời gian hiệu lực của Quy chế ({lo} – {hi}).",
+                    message_vi=f"Ngày làm căn cứ áp dụng nằm ngoài thời gian hiệu lực của Quy chế ({lo} – {hi}).",
                     message_en=f"The reference date is outside the regulation's period of validity ({lo} – {hi}).",
                 ).model_dump()
             ],

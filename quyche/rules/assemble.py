@@ -452,22 +452,28 @@ def _lapsed_warnings(responsibilities: Sequence[Responsibility], happened: date)
     event's own date: the time limit had lapsed when the event took place (review D7). A duty counted
     back from the event's own date (a notice before a reception day) is preparatory and never warned.
     """
+    from quyche.explain import ANCHOR_LABELS  # the anchors in words (explain imports nothing from here)
+
     out = []
     for r in responsibilities:
         dl = r.deadline
         if dl is None or dl.due is None or dl.relation != "before" or dl.anchor == "date" or dl.due >= happened:
             continue
         due, day = (f"{x.day:02d}/{x.month:02d}/{x.year}" for x in (dl.due, happened))
+        vi_anchor, en_anchor = ANCHOR_LABELS.get(dl.anchor, (dl.anchor, dl.anchor))
+        vi_unit, en_unit = ("ngày làm việc", "working days") if dl.unit == "working_days" else ("ngày", "days")
         out.append(
             DecisionWarning(
                 code="deadline_already_passed",
                 message=(
-                    f"The duty {r.duty} of the {label(r.party, 'en')} fell due on {dl.due.isoformat()}, before "
-                    f"the event's date {happened.isoformat()}: the time limit had passed when the event took place."
+                    f"The {label(r.party, 'en')} had to act at least {dl.days} {en_unit} before {en_anchor}, that is "
+                    f"by {dl.due.isoformat()}, before the event's date {happened.isoformat()}: the time limit had "
+                    f"passed when the event took place (duty {r.duty})."
                 ),
                 message_vi=(
-                    f"Trách nhiệm {r.duty} của {label(r.party)} có hạn là ngày {due}, trước ngày {day} của sự "
-                    "việc: thời hạn đã hết khi sự việc diễn ra."
+                    f"{label(r.party)} phải thực hiện chậm nhất {dl.days} {vi_unit} trước {vi_anchor}, tức là "
+                    f"ngày {due}, trước ngày {day} của sự việc: thời hạn đã hết khi sự việc diễn ra (trách nhiệm "
+                    f"{r.duty})."
                 ),
             )
         )

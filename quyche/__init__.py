@@ -48,7 +48,7 @@ from quyche.labels import label as label
 from quyche.regulation import Regulation as Regulation
 from quyche.regulation import load as load
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 __all__ = [
     "AmendmentProposed",

@@ -65,10 +65,15 @@ What it does not cover:
 The supported years are 1990 to 2100 (the library has no Vietnamese holidays
 after 2100). Any date outside them, given or computed, raises ``ValueError``.
 
-Calendar-day deadlines are not moved off a rest day here. Bộ luật Dân sự 2015,
-Art. 148(5) ends a period whose last day is a weekend or holiday at the end of
-the next working day; a caller that must apply it can roll the result forward
-with ``due_date(result, 0, "working_days", "within")``.
+``due_date`` is the arithmetic of the period alone. Where the period ends is
+``period_end``: Bộ luật Dân sự 2015, Art. 148(5) — "Khi ngày cuối cùng của thời
+hạn là ngày nghỉ cuối tuần hoặc ngày nghỉ lễ thì thời hạn kết thúc tại thời điểm
+kết thúc ngày làm việc tiếp theo ngày nghỉ đó" — moves a ``within`` period in
+calendar days that ends on a weekend day or an official day off to the next
+working day (an official make-up Saturday is a working day, so a period may end
+on it). A ``before`` period ("chậm nhất N ngày trước …") is not moved: moving it
+forward would shorten the notice the law requires. Working-day periods always
+end on a working day.
 """
 
 from __future__ import annotations
@@ -81,7 +86,7 @@ from typing import Literal, get_args
 
 import holidays
 
-__all__ = ["Relation", "Unit", "due_date", "holiday_name", "is_working_day"]
+__all__ = ["Relation", "Unit", "due_date", "holiday_name", "is_working_day", "period_end"]
 
 Unit = Literal["days", "working_days"]
 """How a time limit is counted: calendar days or working days."""
@@ -242,3 +247,20 @@ def due_date(anchor: date, days: int, unit: Unit, relation: Relation) -> date:
     if unit == "days":
         return _check_day(anchor + sign * timedelta(days=days), "due date")
     return _step_working_days(anchor, days, sign * _ONE_DAY)
+
+
+def period_end(anchor: date, days: int, unit: Unit, relation: Relation) -> tuple[date, date | None]:
+    """Where a time limit counted from ``anchor`` ends, and the day it was moved from (or None).
+
+    The same as :func:`due_date`, except that a ``within`` period in calendar days whose last day is
+    not a working day ends on the next working day (Bộ luật Dân sự 2015, Art. 148(5)); the second
+    value is then that last day, else None.
+
+    Raises:
+        ValueError: as :func:`due_date`, or when the next working day is after 2100.
+
+    """
+    due = due_date(anchor, days, unit, relation)
+    if unit != "days" or relation != "within" or _is_working_day(due):
+        return due, None
+    return _step_working_days(due, 0, _ONE_DAY), due

@@ -26,7 +26,9 @@ class _Frozen(BaseModel):
 
 class Deadline(_Frozen):
     """A time limit: ``days`` in ``unit``, ``within`` or ``before`` the ``anchor`` date; ``due`` is the
-    computed date when the anchor is known.
+    computed date when the anchor is known. ``moved_from`` is the day the period would have ended when
+    that day is a weekend day or an official day off and the period therefore ends on the next working
+    day (Bộ luật Dân sự 2015, Điều 148 khoản 5; calendar-day ``within`` periods only), else null.
     """
 
     days: int
@@ -34,6 +36,7 @@ class Deadline(_Frozen):
     relation: Literal["within", "before"]
     anchor: str
     due: date | None = None
+    moved_from: date | None = None
 
 
 class Citation(_Frozen):

@@ -120,6 +120,6 @@ def _invalid(cls: type[EventBase], exc: ValidationError) -> Exception:
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "type": ("loại sự kiện", "the event type"),
     "id": ("mã hồ sơ", "the event id"),
-    "date": ("ngày tiếp nhận hoặc diễn ra", "the event's date"),
-    "reference_date": ("ngày làm căn cứ", "the reference date"),
+    "date": ("ngày của sự việc", "the event's date"),
+    "reference_date": ("ngày làm căn cứ áp dụng", "the reference date"),
 }

@@ -31,29 +31,51 @@ if TYPE_CHECKING:
 Lang = Literal["vi", "en"]
 
 _TEXT: dict[str, tuple[str, str]] = {
-    "event": ("Sự kiện", "Event"),
-    "reference": ("Ngày tham chiếu", "Reference date"),
+    "event": ("Sự việc", "Event"),
+    "reference": ("Ngày làm căn cứ áp dụng", "Reference date"),
     "lead": ("Cơ quan chủ trì", "Chairs (chủ trì)"),
     "coordinating": ("Cơ quan phối hợp", "Coordinate (phối hợp)"),
     "notified": ("Gửi để biết", "For information (để biết)"),
+    "informed": ("Thông báo, công khai", "Told or made public"),
     "advising": ("Cơ quan tham mưu", "Advise (tham mưu)"),
     "modes": ("Phương thức phối hợp", "Modes of coordination"),
     "duties": ("Trách nhiệm", "Responsibilities"),
     "deadline": ("Thời hạn", "Deadline"),
     "basis": ("Căn cứ", "Basis"),
     "warnings": ("Lưu ý", "Warnings"),
-    "reasons": ("Lý do (quy định đã áp dụng và điều kiện thỏa mãn)", "Reasons (rules applied and the conditions met)"),
-    "because": ("Vì", "Because"),
+    "reasons": ("Các quy định đã áp dụng", "Reasons (rules applied and the conditions met)"),
+    "because": ("Căn cứ áp dụng", "Because"),
     "citations": ("Điều khoản viện dẫn", "Provisions cited"),
     "none": ("không có", "none"),
     "no_lead": ("không xác định (xem phần lưu ý)", "none (see the warnings)"),
 }
 
-#: The dates a deadline counts from, in words (the field's own words, for the event's date the law's).
+#: The event's own date as a deadline's anchor, by event type, in the law's words ("kể từ ngày tiếp
+#: nhận đơn", not "ngày diễn ra sự kiện").
+DATE_ANCHOR_LABELS: dict[str, tuple[str, str]] = {
+    "propaganda_activity": ("ngày tổ chức hoạt động", "the day of the activity"),
+    "draft_consultation": ("ngày gửi lấy ý kiến dự thảo", "the day the draft is sent for comments"),
+    "voter_contact": ("ngày tiếp xúc cử tri", "the day of the voter contact"),
+    "voter_petition": ("ngày tiếp nhận kiến nghị", "the day the petition is received"),
+    "citizen_reception": ("ngày tiếp công dân", "the day of the citizen reception"),
+    "petition_received": ("ngày tiếp nhận đơn", "the day the letter is received"),
+    "petition_resolved": ("ngày vụ việc được giải quyết", "the day the case is settled"),
+    "supervision_planned": ("ngày ra quyết định thành lập đoàn", "the day the delegation is set up"),
+    "meeting_convened": ("ngày khai mạc kỳ họp, phiên họp, hội nghị", "the day the session or meeting opens"),
+    "report_issued": ("ngày ban hành", "the day of issue"),
+    "information_request": ("ngày nhận được đề nghị", "the day the request is received"),
+    "annual_review": ("ngày tổ chức hội nghị đánh giá", "the day of the evaluation meeting"),
+    "amendment_proposed": ("ngày đề xuất", "the day of the proposal"),
+}
+
+#: The dates a deadline counts from, in words (each date field in its own words).
 ANCHOR_LABELS: dict[str, tuple[str, str]] = {
     **FIELD_LABELS,
-    "date": ("ngày tiếp nhận hoặc diễn ra", "the event's date"),
+    "date": ("ngày làm căn cứ tính thời hạn", "the event's date"),
 }
+
+#: Recipients told directly or by public posting, not sent documents for information (review §4).
+_PEOPLE = ("citizen", "public")
 
 
 def _t(key: str, lang: Lang) -> str:
@@ -75,17 +97,30 @@ def _unit(d: Deadline, lang: Lang) -> str:
     return "working days" if d.unit == "working_days" else "days"
 
 
-def deadline_text(d: Deadline, lang: Lang = "vi") -> str:
-    """A deadline in words, with the due date when it is known."""
-    anchor = _pick(ANCHOR_LABELS.get(d.anchor, (d.anchor, d.anchor)), lang)
+def deadline_text(d: Deadline, lang: Lang = "vi", event_type: str | None = None) -> str:
+    """A deadline in words, with the due date when it is known, and the day it moved from when the
+    period's last day is a day off (Bộ luật Dân sự 2015, Điều 148 khoản 5).
+    """
+    labels = DATE_ANCHOR_LABELS.get(event_type or "") if d.anchor == "date" else None
+    anchor = _pick(labels or ANCHOR_LABELS.get(d.anchor, (d.anchor, d.anchor)), lang)
     unit = _unit(d, lang)
     if lang == "vi":
         rel = f"trong thời hạn {d.days} {unit} kể từ" if d.relation == "within" else f"chậm nhất {d.days} {unit} trước"
         known = f"hạn: ngày {date_text(d.due, lang)}" if d.due else None
-        due = known or "hạn: chưa tính được (chưa có ngày mốc)"
+        due = known or "hạn: chưa tính được (chưa có ngày làm căn cứ tính thời hạn)"
+        if d.moved_from:
+            due += (
+                f" (ngày cuối cùng của thời hạn, {date_text(d.moved_from, lang)}, là ngày nghỉ nên thời hạn kết thúc"
+                " vào ngày làm việc tiếp theo, theo khoản 5 Điều 148 Bộ luật Dân sự 2015)"
+            )
         return f"{rel} {anchor} — {due}"
     rel = f"within {d.days} {unit} of" if d.relation == "within" else f"at least {d.days} {unit} before"
     due = f"due {date_text(d.due, lang)}" if d.due else "due date unknown (the event does not give the date)"
+    if d.moved_from:
+        due += (
+            f" (the period's last day, {date_text(d.moved_from, lang)}, is a day off, so it ends on the next"
+            " working day: Civil Code 2015, Article 148(5))"
+        )
     return f"{rel} {anchor} — {due}"
 
 
@@ -201,10 +236,13 @@ def _warning_lines(decision: Decision, lang: Lang) -> list[str]:
 def _role_lines(decision: Decision, lang: Lang) -> list[str]:
     lead = f"{label(decision.lead, lang)} ({decision.lead})" if decision.lead else _t("no_lead", lang)
     modes = "; ".join(label(m, lang) for m in decision.modes) or _t("none", lang)
+    # a citizen is told, and the public is told by posting: neither is sent documents "để biết"
+    people = [i for i in decision.notified if i in _PEOPLE]
     return [
         f"{_t('lead', lang)}: {lead}",
         f"{_t('coordinating', lang)}: {_bodies(decision.coordinating, lang)}",
-        f"{_t('notified', lang)}: {_bodies(decision.notified, lang)}",
+        f"{_t('notified', lang)}: {_bodies([i for i in decision.notified if i not in _PEOPLE], lang)}",
+        *([f"{_t('informed', lang)}: {_bodies(people, lang)}"] if people else []),
         f"{_t('advising', lang)}: {_bodies(decision.advising, lang)}",
         f"{_t('modes', lang)}: {modes}",
     ]
@@ -231,7 +269,7 @@ def _duty_lines(decision: Decision, lang: Lang) -> list[str]:
             text = r.text_vi if lang == "vi" else r.text_en
             lines.append(f"    - {_words(text, lang)}")
             if r.deadline:
-                lines.append(f"      {_t('deadline', lang)}: {deadline_text(r.deadline, lang)}")
+                lines.append(f"      {_t('deadline', lang)}: {deadline_text(r.deadline, lang, decision.event_type)}")
             prov = _pick(PROVENANCE_LABELS[r.provenance], lang)
             basis = f"; {r.basis}" if r.basis else ""
             where = cite.provision(r.citation.article, r.citation.clause, r.citation.point, lang)

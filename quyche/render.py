@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from quyche.chapters.chuong_2 import FIELD_PHRASES
 from quyche.labels import BOOL_PHRASES, SET_LABELS, Lang, field_label, label, pick, value_label
 from quyche.rules.syntax import All, Node, Not, Test
 
@@ -59,7 +60,7 @@ def test_words(t: Test, lang: Lang = "vi", fact: Mapping[str, Any] | None = None
     vi = lang == "vi"
     if t.op == "given":
         if vi:
-            return f"sự kiện {'có' if t.value else 'không'} nêu {name}"
+            return f"{'có' if t.value else 'không'} nêu {name}"
         return f"{name} is {'given' if t.value else 'not given'}"
     if t.op in ("same_as", "differs_from"):
         same = t.op == "same_as"
@@ -82,6 +83,9 @@ def test_words(t: Test, lang: Lang = "vi", fact: Mapping[str, Any] | None = None
             return f"{target} {'không phải là' if negative else 'là'} {values}"
         return f"{target} {'is not' if negative else 'is'} {values}"
     value = _value(t.field, t.value, lang)
+    if t.field in FIELD_PHRASES and t.op in ("eq", "ne"):  # "đơn thuộc thẩm quyền giải quyết của …"
+        vi_pair, en_pair = FIELD_PHRASES[t.field]
+        return (vi_pair if vi else en_pair)[t.op == "ne"].format(value=value)
     if t.op == "eq":
         return f"{name} {'là' if vi else 'is'} {value}"
     if t.op == "ne":
@@ -129,7 +133,7 @@ def event_words(event_type: str, lang: Lang = "vi") -> str:
     kind = label(event_type, lang)
     kind = kind[:1].lower() + kind[1:]
     if lang == "vi":
-        return f"sự kiện là {kind}"
+        return f"thuộc trường hợp {kind}"
     return f"the event is {'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
 
 

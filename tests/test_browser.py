@@ -144,10 +144,19 @@ def test_legal_officer_reads_article_8_and_tries_a_complaint(
     page.select_option("#f-competent_body", "central")
     page.click("#evaluate")
     page.wait_for_selector("#lead")
+    # a case within central competence is handled, forwarded and followed up by the body that received it
+    assert page.locator("#lead").get_attribute("data-party") == "doan_dbqh"
+    assert "Provincial National Assembly Delegation" in page.locator("#lead").inner_text()
+    shot(page, "08-form-result-en-central")
+
+    page.goto(server.url + "/en/su-kien.html?type=annual_review")
+    page.fill("#f-year", "2031")
+    page.click("#evaluate")
+    page.wait_for_selector("#lead")
     assert page.locator("#lead").get_attribute("data-party") == ""
     assert "No lead body" in page.locator("#lead").inner_text()
-    assert "competent_outside_parties" in page.locator(".result .warnings").inner_text()
-    shot(page, "08-form-result-en-no-lead")
+    assert "review_year_unscheduled" in page.locator(".result .warnings").inner_text()
+    shot(page, "09-form-result-en-no-lead")
 
     local_only(requests, server)
     assert not [c for c in console if "Content Security Policy" in c or c.startswith("error")], console

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quyche.calendar import _year_calendar, due_date, holiday_name, is_working_day
+from quyche.calendar import _year_calendar, due_date, holiday_name, is_working_day, period_end
 
 D = date
 ONE_DAY = timedelta(days=1)
@@ -180,9 +180,55 @@ def test_calendar_days_within_is_plain_addition() -> None:
 
 
 def test_calendar_days_are_not_moved_off_a_holiday() -> None:
-    """A calendar-day due date on Tết or a Saturday stays there."""
+    """``due_date`` is the arithmetic alone: a calendar-day result on Tết or a Saturday stays there (where
+    the period *ends* is ``period_end``).
+    """
     assert due_date(D(2025, 1, 20), 10, "days", "within") == D(2025, 1, 30)
     assert due_date(D(2025, 3, 1), 7, "days", "within") == D(2025, 3, 8)
+
+
+def test_a_period_ending_on_a_day_off_ends_on_the_next_working_day() -> None:
+    """Bộ luật Dân sự 2015, Art. 148(5): "Khi ngày cuối cùng của thời hạn là ngày nghỉ cuối tuần hoặc
+    ngày nghỉ lễ thì thời hạn kết thúc tại thời điểm kết thúc ngày làm việc tiếp theo ngày nghỉ đó."
+    """
+    # a Saturday (the review's example: a complaint received 07/02/2024, 10 days)
+    assert period_end(D(2024, 2, 7), 10, "days", "within") == (D(2024, 2, 19), D(2024, 2, 17))
+    # Tết 2025 (25/01–02/02): the 30th of January moves to Monday 3 February
+    assert period_end(D(2025, 1, 20), 10, "days", "within") == (D(2025, 2, 3), D(2025, 1, 30))
+    # 30/4–1/5 2025 with Friday 2/5 swapped off: 30/4 moves to Monday 5/5
+    assert period_end(D(2025, 3, 1), 60, "days", "within") == (D(2025, 5, 5), D(2025, 4, 30))
+    # 2/9 2024 (31/8–3/9 off)
+    assert period_end(D(2024, 8, 17), 15, "days", "within") == (D(2024, 9, 4), D(2024, 9, 1))
+    # a working day is not moved
+    assert period_end(D(2025, 1, 24), 10, "days", "within") == (D(2025, 2, 3), None)
+
+
+def test_a_make_up_saturday_ends_a_period() -> None:
+    """An official make-up Saturday is a working day: a period ending on it is not moved."""
+    assert period_end(D(2025, 4, 11), 15, "days", "within") == (D(2025, 4, 26), None)
+    assert period_end(D(2024, 4, 19), 15, "days", "within") == (D(2024, 5, 4), None)
+
+
+def test_periods_counted_back_and_working_days_are_never_moved() -> None:
+    """A ``before`` period ("chậm nhất … trước") is not moved forward, which would shorten the notice the
+    law requires; a working-day period ends on a working day anyway.
+    """
+    assert period_end(D(2025, 5, 5), 15, "days", "before") == (D(2025, 4, 20), None)
+    assert period_end(D(2024, 2, 7), 5, "working_days", "within") == (D(2024, 2, 21), None)
+    assert period_end(D(2024, 2, 15), 5, "working_days", "before") == (D(2024, 2, 1), None)
+
+
+@settings(max_examples=200)
+@given(anchor=st.dates(D(1995, 1, 1), D(2099, 6, 30)), days=st.integers(0, 120))
+def test_a_calendar_period_ends_on_the_first_working_day_from_its_last_day(anchor: date, days: int) -> None:
+    """Art. 148(5) for any period: the end is a working day, no earlier than the last day, with no working
+    day in between; ``moved_from`` is the last day exactly when the end differs from it.
+    """
+    last = anchor + timedelta(days=days)
+    end, moved = period_end(anchor, days, "days", "within")
+    assert is_working_day(end) and end >= last
+    assert all(not is_working_day(last + timedelta(days=k)) for k in range((end - last).days))
+    assert moved == (last if end != last else None)
 
 
 def test_calendar_days_before_is_plain_subtraction() -> None:

@@ -1,6 +1,6 @@
 """A Regulation on the durable engine may be shared by threads (``quyche/regulation.py``): many threads
-evaluating through one Regulation give the decisions one thread gives. durable-rules' C engine is not
-thread-safe (engine-notes.md §3); the adapter's lock must make it so. A hang fails the test instead of
+evaluating through one Regulation give the decisions one thread gives. durable-rules' C engine keeps
+global state and is not thread-safe; the adapter's lock must make it so. A hang fails the test instead of
 stalling CI (:func:`quyche.testing.hang_guard`, and every join has a timeout).
 """
 

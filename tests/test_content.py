@@ -151,6 +151,30 @@ def test_every_provenance_is_complete(python_reg: Regulation) -> None:
             assert outline.articles[number].standing_duties, f"Điều {number} has no standing duties"
 
 
+def test_every_law_provenance_quotes_the_text_read(python_reg: Regulation) -> None:
+    """Issue 9: no provenance says ``law`` unless its basis names an article whose text was read and is
+    quoted: the note (the duty's own, or its rule's) holds a quotation ("…") and says where it was read.
+    """
+    outline = python_reg.compiled.outline
+    checked = 0
+    for art in outline.articles.values():
+        entries: list[tuple[str, Any, Any]] = [(f"Điều {art.article}", art.provenance, None)]
+        for rule in art.rules:
+            entries.append((rule.id, rule.provenance, None))
+            own = [r for r in rule.responsibilities if r.provenance]
+            entries += [(f"{rule.id}/{r.duty}", r.provenance, rule.provenance) for r in own]
+        entries += [(f"Điều {art.article}/{d.duty}", d.provenance, None) for d in art.standing_duties]
+        for name, prov, parent in entries:
+            if prov.source != "law":
+                continue
+            checked += 1
+            assert prov.basis and "Điều" in prov.basis, name
+            note = prov.note or (parent.note if parent is not None and parent.source == "law" else None) or ""
+            assert '"' in note, f"{name}: a law provenance quotes the sentence read ({note!r})"
+            assert "Read in" in note or "read in" in note or "Verified" in note, f"{name}: say where it was read"
+    assert checked >= 40
+
+
 def test_law_deadlines_name_their_basis(swept: list[Any]) -> None:
     for decision in swept:
         for r in decision.responsibilities:
@@ -161,7 +185,7 @@ def test_law_deadlines_name_their_basis(swept: list[Any]) -> None:
 
 
 def test_voter_petition_version_follows_the_reference_date(python_reg: Regulation) -> None:
-    event = {"type": "voter_petition", "received_by": "doan_dbqh", "competence": "provincial"}
+    event = {"type": "voter_petition", "received_by": "ubnd", "competence": "provincial"}
 
     def answer(d: Any) -> Any:
         (r,) = [r for r in d.responsibilities if r.duty == "answer_voter_petition"]
@@ -176,6 +200,10 @@ def test_voter_petition_version_follows_the_reference_date(python_reg: Regulatio
     assert current.basis == new.basis and current.deadline is not None and current.deadline.due is None
     as_of_old = answer(python_reg.evaluate({**event, "date": "2025-03-01"}, as_of="2024-12-31"))
     assert as_of_old.basis == old.basis
+    # forwarded by the delegation: NQLT 72/2025 Điều 49(1) counts from the People's Committee's own receipt
+    forwarded = answer(python_reg.evaluate({**event, "received_by": "doan_dbqh", "date": "2025-02-20"}))
+    assert forwarded.provenance == "law" and forwarded.deadline is not None
+    assert forwarded.deadline.anchor == "transfer_receipt_date" and forwarded.deadline.due is None
 
 
 def test_glossary_lists_every_code(python_reg: Regulation, swept: list[Any]) -> None:

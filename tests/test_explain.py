@@ -43,8 +43,12 @@ def test_vietnamese_explanation_reads_in_vietnamese(reg: Regulation) -> None:
     text = explain(reg.evaluate(EXAMPLE), "vi", regulation=reg, event=EXAMPLE)
     assert "Cơ quan chủ trì: Ủy ban nhân dân tỉnh (ubnd)" in text
     assert "Gửi để biết: Thường trực Tỉnh ủy (tt_tinh_uy)" in text
-    assert "Ngày tham chiếu: 10/12/2024" in text
-    assert "Vì: sự kiện là hội nghị đánh giá Quy chế hằng năm; năm đánh giá là 2024. [dieu_19.host, dòng 3]" in text
+    assert "Ngày làm căn cứ áp dụng: 10/12/2024" in text
+    assert (
+        "Căn cứ áp dụng: thuộc trường hợp hội nghị đánh giá Quy chế hằng năm; "
+        "năm đánh giá là 2024. [dieu_19.host, dòng 3]"
+        in text
+    )
     assert "Khoản 1 Điều 19" in text
     for english in ("event;", "applies to every", " and ", "Because"):
         assert english not in text
@@ -65,7 +69,7 @@ def test_warnings_and_reasons_with_dates(reg: Regulation) -> None:
     vi = explain(decision, "vi", regulation=reg, event=event)
     assert "Cơ quan chủ trì: không xác định (xem phần lưu ý)" in vi
     assert "[review_year_unscheduled]" in vi and "[outside_validity]" in vi
-    assert "ngày làm căn cứ (15/01/2026) sau ngày 30/06/2025" in vi
+    assert "ngày làm căn cứ áp dụng (15/01/2026) sau ngày 30/06/2025" in vi
     assert "không thuộc trường hợp ngoại lệ: dieu_19.host" in vi
     en = explain(decision, "en", regulation=reg, event=event)
     assert "the reference date (2026-01-15) is after 2025-06-30" in en
@@ -79,12 +83,15 @@ def test_without_the_regulation_the_trace_is_shown(python_reg: Regulation) -> No
 def test_deadlines_in_words() -> None:
     d = Deadline(days=10, unit="working_days", relation="within", anchor="date", due=date(2024, 6, 14))
     assert deadline_text(d, "vi") == (
-        "trong thời hạn 10 ngày làm việc kể từ ngày tiếp nhận hoặc diễn ra — hạn: ngày 14/06/2024"
+        "trong thời hạn 10 ngày làm việc kể từ ngày làm căn cứ tính thời hạn — hạn: ngày 14/06/2024"
+    )
+    assert deadline_text(d, "vi", "petition_received") == (
+        "trong thời hạn 10 ngày làm việc kể từ ngày tiếp nhận đơn — hạn: ngày 14/06/2024"
     )
     assert deadline_text(d, "en") == "within 10 working days of the event's date — due 2024-06-14"
     b = Deadline(days=5, unit="days", relation="before", anchor="session_opening")
     assert deadline_text(b, "vi") == (
-        "chậm nhất 5 ngày trước ngày khai mạc kỳ họp — hạn: chưa tính được (chưa có ngày mốc)"
+        "chậm nhất 5 ngày trước ngày khai mạc kỳ họp — hạn: chưa tính được (chưa có ngày làm căn cứ tính thời hạn)"
     )
     assert deadline_text(b, "en").startswith("at least 5 days before the session's opening date — due date unknown")
 
@@ -95,11 +102,23 @@ def _words(cond: dict[str, object], lang: str = "vi", held: set[int] | None = No
     return condition_words(node, lang, truths)  # type: ignore[arg-type]
 
 
+def test_a_moved_due_date_says_so() -> None:
+    """Bộ luật Dân sự 2015, Điều 148 khoản 5: the explanation says when a period's last day was a day off."""
+    d = Deadline(
+        days=10, unit="days", relation="within", anchor="date", due=date(2024, 2, 19), moved_from=date(2024, 2, 17)
+    )
+    vi = deadline_text(d, "vi", "petition_received")
+    assert vi.startswith("trong thời hạn 10 ngày kể từ ngày tiếp nhận đơn — hạn: ngày 19/02/2024 (ngày cuối cùng")
+    assert "17/02/2024, là ngày nghỉ" in vi and "khoản 5 Điều 148 Bộ luật Dân sự 2015" in vi
+    en = deadline_text(d, "en", "petition_received")
+    assert "due 2024-02-19 (the period's last day, 2024-02-17, is a day off" in en and "Article 148(5)" in en
+
+
 def test_conditions_in_words() -> None:
     assert _words({"kind": {"in": ["complaint", "denunciation"]}}) == "loại đơn là khiếu nại hoặc tố cáo"
     both = {"received_by": "ubnd", "complex": True, "submission_date": {"given": False}}
     assert _words(both) == (
-        "cơ quan tiếp nhận là Ủy ban nhân dân tỉnh và vụ việc phức tạp và sự kiện không nêu ngày trình dự thảo"
+        "cơ quan tiếp nhận là Ủy ban nhân dân tỉnh và vụ việc phức tạp và không nêu ngày trình dự thảo"
     )
     assert _words(both, "en") == (
         "the receiving body is Provincial People's Committee and the case is complex"
@@ -111,8 +130,9 @@ def test_conditions_in_words() -> None:
     )
     assert _words({"competent_body": {"in": "parties"}}, "en") == "the competent body is one of the four bodies"
     assert reason_words("petition_received", None, None, "vi") == (
-        "sự kiện là tiếp nhận đơn thư khiếu nại, tố cáo, phản ánh, kiến nghị"
+        "thuộc trường hợp tiếp nhận đơn thư khiếu nại, tố cáo, phản ánh, kiến nghị"
     )
+    assert _words({"competent_body": "central"}) == "đơn thuộc thẩm quyền giải quyết của cơ quan Trung ương"
 
 
 def test_only_the_branches_that_held_are_given_as_reasons() -> None:
@@ -135,7 +155,7 @@ def test_explain_command(tmp_path: Path) -> None:
     event.write_text("type: amendment_proposed\nproposed_by: ubnd\narticles: [19, 20]\n", encoding="utf-8")
     runner = CliRunner()
     vi = runner.invoke(main, ["explain", "--engine", "python", str(event)])
-    assert vi.exit_code == 0 and vi.stdout.startswith("Sự kiện: Đề xuất sửa đổi, bổ sung Quy chế (amendment_proposed)")
+    assert vi.exit_code == 0 and vi.stdout.startswith("Sự việc: Đề xuất sửa đổi, bổ sung Quy chế (amendment_proposed)")
     assert "Cơ quan chủ trì: Ủy ban nhân dân tỉnh (ubnd)" in vi.stdout
     en = runner.invoke(main, ["explain", "--engine", "python", "--lang", "en", str(event)])
     assert en.exit_code == 0 and "Chairs (chủ trì): Provincial People's Committee (ubnd)" in en.stdout
@@ -168,7 +188,7 @@ def test_why_not_names_each_kind_of_reason(reg: Regulation) -> None:
     no_row = reg.why_not({"type": "annual_review", "year": 2026}, "dieu_19.host")
     assert [r.code for r in no_row.reasons] == ["no_row"]
     voter = {"type": "voter_petition", "received_by": "ubnd", "competence": "provincial", "date": "2024-05-02"}
-    assert "not_in_force" in [r.code for r in reg.why_not(voter, "dieu_06.answer_provincial_72").reasons]
+    assert "not_in_force" in [r.code for r in reg.why_not(voter, "dieu_06.answer_provincial_72_direct").reasons]
     with pytest.raises(UnknownRule, match="did you mean 'dieu_08.forward'"):
         reg.why_not(DENUNCIATION, "dieu_08.foward")
 
@@ -252,7 +272,7 @@ def test_short_form_is_at_most_15_lines(python_reg: Regulation) -> None:
 def test_short_form_says_who_does_what_and_when(python_reg: Regulation) -> None:
     text = explain(python_reg.evaluate(COMPLAINT), "vi", short=True)
     lines = text.splitlines()
-    assert lines[0] == "Tiếp nhận đơn thư khiếu nại, tố cáo, phản ánh, kiến nghị (ngày tham chiếu 04/03/2024)"
+    assert lines[0] == "Tiếp nhận đơn thư khiếu nại, tố cáo, phản ánh, kiến nghị (ngày làm căn cứ áp dụng 04/03/2024)"
     assert "Chủ trì: Ủy ban nhân dân tỉnh" in lines
     assert "  - Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh: 3 nhiệm vụ; hạn sớm nhất 18/03/2024" in lines
     assert "  - Ủy ban nhân dân tỉnh: 3 nhiệm vụ; 2 nhiệm vụ chưa tính được hạn" in lines

@@ -291,8 +291,11 @@ def test_site_writes_a_page_per_chapter_and_article_with_relative_links(tmp_path
         assert not parsed.scripts, page
         for link in parsed.links:
             assert not link.startswith("/") and "://" not in link, (page, link)
-            target = (page.parent / link.split("#")[0]).resolve()
+            path, _, fragment = link.partition("#")
+            target = (page.parent / path).resolve()
             assert target.is_file(), (page, link)
+            if fragment:
+                assert f'id="{fragment}"' in target.read_text(encoding="utf-8"), (page, link)
     form = (out / "su-kien.html").read_text(encoding="utf-8")
     assert "quyche serve" in form and "<form" not in form
     assert "received_by" in form  # the fields of each type, for reading

@@ -126,7 +126,7 @@ def test_unknown_key_names_file_line_and_suggestion(rules: Path) -> None:
 
 def test_misspelt_condition_field_is_a_load_error_with_suggestion(rules: Path) -> None:
     path = rules / "dieu_13.yaml"
-    _replace(path, "when: {mode: notify}", "when: {moed: notify}")
+    _replace(path, "when: {mode: notify,", "when: {moed: notify,")
     err = _load_error(rules)
     assert err.line == _line_of(path, "moed: notify")
     assert "no field 'moed'" in str(err) and "did you mean 'mode'?" in str(err)
@@ -136,7 +136,7 @@ def test_condition_value_must_fit_the_field(rules: Path) -> None:
     _replace(rules / RULE_19, "{year: 2024, host: ubnd}", "{year: '2024', host: ubnd}")
     assert "whole number" in str(_load_error(rules))
     _replace(rules / RULE_19, "{year: '2024', host: ubnd}", "{year: 2024, host: ubnd}")
-    _replace(rules / "dieu_13.yaml", "when: {mode: notify}", "when: {mode: notfy}")
+    _replace(rules / "dieu_13.yaml", "when: {mode: notify,", "when: {mode: notfy,")
     err = _load_error(rules)
     assert "'notfy' is not a value of mode" in str(err) and "did you mean 'notify'?" in str(err)
 
@@ -216,7 +216,7 @@ def _nested_groups(n: int) -> str:
 @pytest.mark.parametrize("engine", ["python", "durable"])
 def test_condition_size_is_checked_at_load_for_both_engines(rules: Path, engine: str) -> None:
     path = rules / RULE_19
-    anchor = "  - id: dieu_19.evaluation_meeting\n    event: annual_review\n"
+    anchor = "  - id: dieu_19.evaluation_meeting\n"
     _replace(path, anchor, f"{anchor}    when: {_nested_groups(15)}\n")
     with pytest.raises(quyche.RuleFileError) as info:
         quyche.load(rules, engine=engine)  # type: ignore[arg-type]

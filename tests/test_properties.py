@@ -12,12 +12,13 @@ import random
 import re
 import shutil
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
+import review_classes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -141,9 +142,9 @@ def test_lists_are_sorted_and_unique(reg: Regulation, batch: Batch) -> None:
         assert set(d.coordinating) | set(d.notified) <= set(RECIPIENTS)
         assert set(d.advising) <= set(OFFICES)
         assert set(d.modes) <= set(MODES)
-        # one warning per code and reason (two rules may warn with one code for different reasons: D4)
-        keys = [(w.code, w.message) for w in d.warnings]
-        assert keys == sorted(set(keys))
+        # one warning per code and message (review D4: two reasons under one code are both kept), sorted
+        pairs = [(w.code, w.message) for w in d.warnings]
+        assert pairs == sorted(set(pairs)), pairs
 
 
 # --------------------------------------------------------------------------------------------------
@@ -286,6 +287,114 @@ def test_deadlines_are_counted_as_the_text_states(reg: Regulation, event_type: s
                 f"rule {entry.rule}, duty {duty.duty}: the deadline is {duty.days} {duty.unit} {duty.relation} "
                 f"{duty.anchor}, but the text says: {text!r}"
             )
+
+
+# --------------------------------------------------------------------------------------------------
+# The general classes of the December 2026 legal review (issue 9; detectors in tests/review_classes.py).
+# Run per event type, so that every type's narrow combinations are reached.
+
+
+def _typed_batch(event_type: str) -> st.SearchStrategy[Batch]:
+    return st.lists(st.tuples(events(type=event_type), as_of_dates), min_size=1, max_size=8)
+
+
+@pytest.mark.parametrize("event_type", EVENT_TYPE_NAMES)
+@settings(max_examples=PER_TYPE)
+@given(data=st.data())
+def test_bodies_that_attend_lead_or_coordinate(reg: Regulation, event_type: str, data: st.DataObject) -> None:
+    """Điều 12 (modes b "tham dự" and c "tham gia các đoàn"), review D3: a party with an ``attend`` or
+    ``delegation`` duty is the lead or coordinates, and a party with any duty is never only "để biết".
+    """
+    for event, as_of in data.draw(_typed_batch(event_type), label="batch"):
+        d = reg.evaluate(event, as_of=as_of)
+        assert not review_classes.d3_attending_bodies_are_listed(event, d, reg), (event, d.coordinating, d.notified)
+
+
+@pytest.mark.parametrize("event_type", EVENT_TYPE_NAMES)
+@settings(max_examples=PER_TYPE)
+@given(data=st.data())
+def test_no_body_comments_on_its_own_draft_or_notifies_itself(
+    reg: Regulation, event_type: str, data: st.DataObject
+) -> None:
+    """Review D5, D8: no party comments on its own draft, forwards a case to itself, notifies or reports
+    to itself; the People's Committee gives its opinion on a council resolution another body drafts.
+    """
+    for event, as_of in data.draw(_typed_batch(event_type), label="batch"):
+        d = reg.evaluate(event, as_of=as_of)
+        assert not review_classes.d5_no_body_addresses_itself(event, d, reg), event
+
+
+@pytest.mark.parametrize("event_type", EVENT_TYPE_NAMES)
+@settings(max_examples=PER_TYPE)
+@given(data=st.data())
+def test_cases_outside_the_four_bodies_are_led_by_the_receiving_body(
+    reg: Regulation, event_type: str, data: st.DataObject
+) -> None:
+    """Contract §4, review D2: where the competent body is outside the four (``central``, ``judicial``,
+    ``other_local``), the body of the four that received or transferred the case leads its handling and
+    its office advises (Điều 18).
+    """
+    for event, as_of in data.draw(_typed_batch(event_type), label="batch"):
+        d = reg.evaluate(event, as_of=as_of)
+        assert not review_classes.d2_outside_competence_has_a_lead(event, d, reg), (event, d.lead)
+
+
+@pytest.mark.parametrize("event_type", EVENT_TYPE_NAMES)
+@settings(max_examples=PER_TYPE)
+@given(data=st.data())
+def test_periods_end_on_working_days(reg: Regulation, event_type: str, data: st.DataObject) -> None:
+    """Bộ luật Dân sự 2015, Điều 148 khoản 5 (contract §4), review D12: every calendar-day ``within``
+    due date and every working-day due date is a working day (official make-up Saturdays are working
+    days); ``moved_from`` is set exactly when a calendar-day period's last day was a day off, and the due
+    date is then the first working day after it.
+    """
+    for event, as_of in data.draw(_typed_batch(event_type), label="batch"):
+        d = reg.evaluate(event, as_of=as_of)
+        assert not review_classes.d12_periods_end_on_working_days(event, d, reg), event
+        for r in d.responsibilities:
+            dl = r.deadline
+            if dl is not None and dl.due is not None and dl.unit == "days" and dl.relation == "within":
+                anchor = _anchor(event, dl.anchor, d)
+                assert anchor is not None
+                raw = anchor + timedelta(days=dl.days)
+                assert dl.moved_from == (None if is_working_day(raw) else raw), (r.duty, dl)
+
+
+@pytest.mark.parametrize("event_type", EVENT_TYPE_NAMES)
+@settings(max_examples=PER_TYPE)
+@given(data=st.data())
+def test_every_warning_of_a_rule_that_fired_is_kept(reg: Regulation, event_type: str, data: st.DataObject) -> None:
+    """Review D4: the warnings of every rule that fired reach the decision, even when two share a code."""
+    for event, as_of in data.draw(_typed_batch(event_type), label="batch"):
+        d = reg.evaluate(event, as_of=as_of)
+        assert not review_classes.d4_every_warning_reaches_the_decision(event, d, reg), event
+
+
+@pytest.mark.parametrize("event_type", EVENT_TYPE_NAMES)
+@settings(max_examples=PER_TYPE)
+@given(data=st.data())
+def test_a_time_limit_lapsed_before_the_event_is_warned(reg: Regulation, event_type: str, data: st.DataObject) -> None:
+    """Review D7: a duty due some days before a later date (a session's opening, a submission, the start
+    of a supervision) whose due date is earlier than the event's date gets a ``deadline_already_passed``
+    warning, one per such duty, and no other duty does.
+    """
+    for event, as_of in data.draw(_typed_batch(event_type), label="batch"):
+        d = reg.evaluate(event, as_of=as_of)
+        assert not review_classes.d7_time_limits_that_had_passed(event, d, reg), event
+
+
+@pytest.mark.parametrize("event_type", EVENT_TYPE_NAMES)
+@settings(max_examples=PER_TYPE)
+@given(data=st.data())
+def test_unforeseen_cases_give_no_presupposing_duty(reg: Regulation, event_type: str, data: st.DataObject) -> None:
+    """Review D8, D9: an unforeseen activity, meeting or request has no lead and no duty; no Luật Khiếu
+    nại time limit for a body outside the administration; supervision of a settlement only by a body
+    with supervisory power over the settling body.
+    """
+    for event, as_of in data.draw(_typed_batch(event_type), label="batch"):
+        d = reg.evaluate(event, as_of=as_of)
+        assert not review_classes.d8_unforeseen_cases_give_no_presupposing_duty(event, d, reg), event
+        assert not review_classes.d9_supervision_only_by_supervisory_bodies(event, d, reg), event
 
 
 # --------------------------------------------------------------------------------------------------

@@ -132,7 +132,7 @@ def test_explain_is_the_library_text(client: TestClient, python_reg: Regulation,
 
 def test_explain_defaults_to_vietnamese_and_rejects_other_languages(client: TestClient) -> None:
     response = client.post("/v1/explain", json={"type": "annual_review", "year": 2024})
-    assert response.text.startswith("Sự kiện: ")
+    assert response.text.startswith("Sự việc: ")
     bad = client.post("/v1/explain", params={"lang": "fr"}, json={"type": "annual_review", "year": 2024})
     assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["lang"]
 

@@ -63,7 +63,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "tt_tinh_uy": ("Thường trực Tỉnh ủy", "Standing Committee of the Provincial Party Committee"),
     "ban_tiep_cong_dan": ("Ban Tiếp công dân tỉnh", "Provincial Citizen Reception Board"),
-    "citizen": ("Công dân có liên quan", "The citizen concerned"),
+    "citizen": (
+        "Người khiếu nại, tố cáo, kiến nghị, phản ánh hoặc cử tri có liên quan",
+        "The complainant, denouncer, petitioner or voter concerned",
+    ),
     "ubtvqh": ("Ủy ban Thường vụ Quốc hội", "Standing Committee of the National Assembly"),
-    "public": ("Công chúng", "The public"),
+    "public": ("Niêm yết, thông báo công khai", "Public posting and announcement"),
 }

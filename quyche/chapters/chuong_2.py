@@ -59,8 +59,7 @@ class DraftConsultation(EventBase):
         None,
     )
     submission_date: IsoDate | None = described(
-        "Ngày trình dự thảo đến cơ quan có thẩm quyền ban hành; thời hạn gửi phản biện xã hội tính "
-        "ngược từ ngày này.",
+        "Ngày trình dự thảo đến cơ quan có thẩm quyền ban hành; thời hạn gửi phản biện xã hội tính ngược từ ngày này.",
         "The day the draft is submitted to the authority that issues it; the deadline to send it for "
         "social criticism counts back from it.",
         None,
@@ -84,8 +83,7 @@ class VoterContact(EventBase):
     )
     session_opening: IsoDate | None = described(
         "Ngày khai mạc kỳ họp; thời hạn tổng hợp kiến nghị của cử tri tính ngược từ ngày này.",
-        "The opening day of the session; the deadline to summarise the voters' petitions counts back "
-        "from it.",
+        "The opening day of the session; the deadline to summarise the voters' petitions counts back from it.",
         None,
     )
 
@@ -114,8 +112,8 @@ class CitizenReception(EventBase):
         "Ngày tiếp công dân; thời hạn thông báo, niêm yết lịch tiếp tính ngược từ ngày này.",
         "The reception day; the deadlines to announce and post the schedule count back from it.",
     )
-    reception: Literal["ubnd_chair_periodic", "na_deputies", "hdnd_deputies", "front", "crowd_or_complex"] = (
-        described("Hình thức tiếp công dân.", "The kind of reception.")
+    reception: Literal["ubnd_chair_periodic", "na_deputies", "hdnd_deputies", "front", "crowd_or_complex"] = described(
+        "Hình thức tiếp công dân.", "The kind of reception."
     )
 
 
@@ -189,18 +187,29 @@ class SupervisionPlanned(EventBase):
 
 
 #: Dates a deadline may count from that no event carries (the due date is then unknown), with their
-#: Vietnamese and English labels: the day a complaint or denunciation is accepted (thụ lý), the day the
-#: competent body receives a case forwarded by another body, the day the notice of a result is
-#: received, and the first and last day of a supervision.
+#: Vietnamese and English labels in the words of the law that counts from them: the day a complaint or
+#: denunciation is accepted (thụ lý; for a denunciation, the day of the decision to accept it, Luật Tố
+#: cáo 2018 Điều 29 khoản 3), the day the competent body itself receives a case or a voter petition
+#: forwarded by another body (Luật Khiếu nại 2011 Điều 27, Luật Tố cáo 2018 Điều 24 khoản 1 and Điều 26
+#: khoản 2, NQLT 72/2025 Điều 49 khoản 1), the day the notice of a result is received, the first and
+#: last day of a supervision, and the day a session of the National Assembly closes (NQLT 72/2025
+#: Điều 37 khoản 2).
 EXTERNAL_ANCHORS: dict[str, tuple[str, str]] = {
     "acceptance_date": ("ngày thụ lý", "the day the case is accepted"),
     "transfer_receipt_date": (
-        "ngày cơ quan có thẩm quyền nhận được đơn do cơ quan khác chuyển đến",
-        "the day the competent body receives the case forwarded to it",
+        "ngày cơ quan có thẩm quyền nhận được đơn, kiến nghị do cơ quan khác chuyển đến",
+        "the day the competent body receives the case or petition forwarded to it",
     ),
     "notice_date": ("ngày nhận được thông báo kết quả giải quyết", "the day the notice of the result is received"),
-    "supervision_start": ("ngày bắt đầu giám sát", "the first day of the supervision"),
-    "supervision_end": ("ngày kết thúc giám sát", "the last day of the supervision"),
+    "supervision_start": (
+        "ngày bắt đầu giám sát (ngày đoàn giám sát làm việc với cơ quan, tổ chức chịu sự giám sát)",
+        "the first day of the supervision (the delegation's working session with the supervised body)",
+    ),
+    "supervision_end": (
+        "ngày kết thúc hoạt động giám sát (kết thúc cuộc làm việc với cơ quan, tổ chức chịu sự giám sát)",
+        "the last day of the supervision (the end of the working session with the supervised body)",
+    ),
+    "session_closing": ("ngày kết thúc kỳ họp", "the day the session closes"),
 }
 
 
@@ -277,7 +286,10 @@ VALUE_LABELS: dict[str, dict[object, tuple[str, str]]] = {
         "after_session": ("sau kỳ họp", "after the session"),
         "thematic": ("chuyên đề", "thematic"),
     },
-    "competence": {"central": ("Trung ương", "central"), "provincial": ("tỉnh", "provincial")},
+    "competence": {
+        "central": ("cơ quan Trung ương", "a central body"),
+        "provincial": ("cơ quan cấp tỉnh", "a provincial body"),
+    },
     "reception": {
         "ubnd_chair_periodic": (
             "Chủ tịch Ủy ban nhân dân tỉnh tiếp công dân định kỳ",
@@ -315,5 +327,22 @@ BOOL_PHRASES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "social_criticism": (
         ("dự thảo được đưa ra phản biện xã hội", "dự thảo không đưa ra phản biện xã hội"),
         ("the draft is put to social criticism", "the draft is not put to social criticism"),
+    ),
+}
+
+#: Fields whose test reads as a phrase of its own: ``{value}`` is the value in words, first when the field has
+#: it, second when it has not: "đơn thuộc thẩm quyền giải quyết của cơ quan Trung ương", not "cơ quan có thẩm
+#: quyền giải quyết là Trung ương" (legal review §4).
+FIELD_PHRASES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "competent_body": (
+        ("đơn thuộc thẩm quyền giải quyết của {value}", "đơn không thuộc thẩm quyền giải quyết của {value}"),
+        ("the competent body is {value}", "the competent body is not {value}"),
+    ),
+    "competence": (
+        (
+            "kiến nghị thuộc thẩm quyền giải quyết của {value}",
+            "kiến nghị không thuộc thẩm quyền giải quyết của {value}",
+        ),
+        ("the competence is {value}", "the competence is not {value}"),
     ),
 }

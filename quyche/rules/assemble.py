@@ -13,7 +13,10 @@ Every per-unit part is prepared once, at load time, by :class:`Assembler`:
   resolved once;
 * each unit's citations and warnings are built once (frozen models, shared by the decisions that use them);
 * a duty's Responsibility is built once per possible party when it does not depend on a date;
-* due dates come from a bounded memo of the pure function ``calendar.due_date``;
+* due dates come from a bounded memo of the pure function ``calendar.period_end`` (a calendar-day period ending
+  on a day off ends on the next working day, Bộ luật Dân sự 2015 Điều 148 khoản 5);
+* a duty due before a later date that had already passed on the event's own date adds a
+  ``deadline_already_passed`` warning (:func:`_lapsed_warnings`);
 * everything of a decision but its dates, id and trace depends only on the units that applied and on the event
   fields the body expressions read (``event.X``): that part (a ``_Skeleton``) is memoised by them, bounded;
 * a trace entry — which tests of the unit's condition held, and the reason in words — depends only on the values
@@ -39,6 +42,7 @@ from quyche import calendar
 from quyche.chapters.chuong_1 import OFFICE_OF, PARTIES, RECIPIENTS
 from quyche.decision import Citation, Deadline, Decision, DecisionWarning, Responsibility, TraceEntry
 from quyche.events_base import EventBase
+from quyche.labels import label
 from quyche.rules import conditions as C
 from quyche.rules.cite import citation
 from quyche.rules.compile import Plan, Unit, UnitDuty
@@ -50,9 +54,9 @@ M = TypeVar("M", bound=BaseModel)
 BodyFn = Callable[[Any, "str | None"], Sequence[str]]
 
 _RECIPIENTS = frozenset(RECIPIENTS)
-#: ``calendar.due_date`` is a pure function of its arguments (the holidays are fixed once imported): a bounded,
-#: thread-safe memo of it (errors are not stored, so a bad date raises every time).
-_due_date = lru_cache(maxsize=4096)(calendar.due_date)
+#: ``calendar.period_end`` is a pure function of its arguments (the holidays are fixed once imported): a
+#: bounded, thread-safe memo of it (errors are not stored, so a bad date raises every time).
+_period_end = lru_cache(maxsize=4096)(calendar.period_end)
 _NO_BODIES: tuple[str, ...] = ()
 
 
@@ -248,7 +252,9 @@ class Assembler:
             undated = (
                 None
                 if d.days is None
-                else Deadline(days=d.days, unit=d.unit, relation=d.relation, anchor=d.anchor, due=None)
+                else Deadline(
+                    days=d.days, unit=d.unit, relation=d.relation, anchor=d.anchor, due=None, moved_from=None
+                )
             )
             parties = compile_body(d.party)(None, None) if _fixed(d.party) else RECIPIENTS
             duty.prebuilt.update({party: duty.responsibility(party, undated) for party in parties})
@@ -291,6 +297,7 @@ class Assembler:
             if dl is None:
                 dl = deadlines[i] = _deadline_for(d.duty, event, reference)
             responsibilities.append(d.prebuilt[party] if dl.due is None else d.responsibility(party, dl))
+        lapsed = _lapsed_warnings(responsibilities, event.date) if deadlines and event.date is not None else ()
         missing = C.MISSING
         trace = [
             plan.trace_entry(event_type, tuple([fact.get(f, missing) for f in plan.trace_fields])) for plan in sk.plans
@@ -306,7 +313,7 @@ class Assembler:
             modes=list(sk.modes),
             responsibilities=responsibilities,
             citations=list(sk.citations),
-            warnings=list(sk.warnings),
+            warnings=sorted((*sk.warnings, *lapsed), key=_code) if lapsed else list(sk.warnings),
             trace=trace,
         )
 
@@ -356,9 +363,9 @@ class Assembler:
             for w in p.warnings:
                 warnings.setdefault((w.code, w.message), w)
         if not plans:
-            warnings[("no_rule_applies", "")] = _NO_RULE
+            warnings[("no_rule_applies", _NO_RULE.message)] = _NO_RULE
         elif lead is None and not warnings:
-            warnings[("no_lead", "")] = _NO_LEAD
+            warnings[("no_lead", _NO_LEAD.message)] = _NO_LEAD
         if lead:
             coordinating.discard(lead)
         out_notified = notified - coordinating
@@ -398,6 +405,44 @@ def _bodies_of(u: Unit) -> list[Body]:
     return [u.lead, *out] if u.lead is not None else out
 
 
+def _code(w: DecisionWarning) -> tuple[str, str]:
+    return (w.code, w.message)
+
+
+def _lapsed_warnings(responsibilities: Sequence[Responsibility], happened: date) -> tuple[DecisionWarning, ...]:
+    """A ``deadline_already_passed`` warning for each duty due a number of days *before* a later date (a
+    session's opening, a submission, the start of a supervision) whose due date is earlier than the
+    event's own date: the time limit had lapsed when the event took place (review D7). A duty counted
+    back from the event's own date (a notice before a reception day) is preparatory and never warned.
+    """
+    from quyche.explain import ANCHOR_LABELS  # the anchors in words (explain imports nothing from here)
+
+    out = []
+    for r in responsibilities:
+        dl = r.deadline
+        if dl is None or dl.due is None or dl.relation != "before" or dl.anchor == "date" or dl.due >= happened:
+            continue
+        due, day = (f"{x.day:02d}/{x.month:02d}/{x.year}" for x in (dl.due, happened))
+        vi_anchor, en_anchor = ANCHOR_LABELS.get(dl.anchor, (dl.anchor, dl.anchor))
+        vi_unit, en_unit = ("ngày làm việc", "working days") if dl.unit == "working_days" else ("ngày", "days")
+        out.append(
+            DecisionWarning(
+                code="deadline_already_passed",
+                message=(
+                    f"The {label(r.party, 'en')} had to act at least {dl.days} {en_unit} before {en_anchor}, that is "
+                    f"by {dl.due.isoformat()}, before the event's date {happened.isoformat()}: the time limit had "
+                    f"passed when the event took place (duty {r.duty})."
+                ),
+                message_vi=(
+                    f"{label(r.party)} phải thực hiện chậm nhất {dl.days} {vi_unit} trước {vi_anchor}, tức là "
+                    f"ngày {due}, trước ngày {day} của sự việc: thời hạn đã hết khi sự việc diễn ra (trách nhiệm "
+                    f"{r.duty})."
+                ),
+            )
+        )
+    return tuple(out)
+
+
 def _deadline_for(d: UnitDuty, event: EventBase, reference: date | None) -> Deadline:
     """The deadline of a duty for this event, with its due date when the anchor date is known."""
     assert d.days is not None and d.anchor is not None
@@ -406,5 +451,5 @@ def _deadline_for(d: UnitDuty, event: EventBase, reference: date | None) -> Dead
     else:
         value = getattr(event, d.anchor, None)
         anchor = value if isinstance(value, date) else None
-    due = _due_date(anchor, d.days, d.unit, d.relation) if anchor is not None else None
-    return _deadline(days=d.days, unit=d.unit, relation=d.relation, anchor=d.anchor, due=due)
+    due, moved = _period_end(anchor, d.days, d.unit, d.relation) if anchor is not None else (None, None)
+    return _deadline(days=d.days, unit=d.unit, relation=d.relation, anchor=d.anchor, due=due, moved_from=moved)

@@ -203,12 +203,6 @@ def _check_citation(
 # ---------------------------------------------------------------------------------------- fields, values
 
 
-def rule_event_types(rule: Rule) -> tuple[str, ...]:
-    """The event types a rule applies to, ``any`` expanded to all of them."""
-    types = rule.event_types
-    return tuple(EVENT_TYPES) if ANY_EVENT in types else types
-
-
 def field_spec(event_type: str, name: str) -> FieldSpec | None:
     """The spec of a condition field on an event type (``reference_date`` exists on all)."""
     if name == C.REFERENCE_DATE:
@@ -504,11 +498,20 @@ def _check_rule(
     if rule.id in seen_ids:
         raise loaded.error(f"rule id {rule.id!r} is already used in {seen_ids[rule.id]}", *base, "id")
     seen_ids[rule.id] = loaded.path
-    for j, t in enumerate(rule.event_types):
+    written = rule.event if rule.event is not None else art.event
+    if written is None:
+        raise loaded.error(
+            "the rule names no event type: give `event:` here, or once at the top of the file for all its rules",
+            *base,
+            "id",
+        )
+    event_loc: Loc = (*base, "event") if rule.event is not None else ("event",)
+    named = (written,) if isinstance(written, str) else tuple(written)
+    for j, t in enumerate(named):
         if t != ANY_EVENT and t not in EVENT_TYPES:
-            loc = (*base, "event") if isinstance(rule.event, str) else (*base, "event", j)
+            loc = event_loc if isinstance(written, str) else (*event_loc, j)
             raise loaded.error(f"unknown event type {t!r}" + did_you_mean(t, EVENT_TYPES), *loc)
-    types = rule_event_types(rule)
+    types = tuple(EVENT_TYPES) if ANY_EVENT in named else named
     _check_citation(loaded, articles, art.article, rule.clause, rule.point, *base)
     when = _condition(loaded, rule.when, types, (*base, "when")) if rule.when is not None else None
     keys, if_absent, rows = _table(loaded, rule, types, base, when)
@@ -654,7 +657,7 @@ def _validity_rule(loaded: Loaded, validity: Validity) -> CheckedRule:
             "warnings": [
                 WarningSpec(
                     code="outside_validity",
-                    message_vi=f"Ngày làm căn cứ nằm ngoài thời gian hiệu lực của Quy chế ({lo_vi} – {hi_vi}).",
+                    message_vi=f"Ngày làm căn cứ áp dụng nằm ngoài thời gian hiệu lực của Quy chế ({lo_vi} – {hi_vi}).",
                     message_en=f"The reference date is outside the regulation's period of validity ({lo} – {hi}).",
                 ).model_dump()
             ],

@@ -155,7 +155,7 @@ class Rule(_Strict):
     """One rule: when it applies, what it decides, the clause it cites and where it comes from."""
 
     id: RuleId
-    event: Identifier | Annotated[list[Identifier], Field(min_length=1)]
+    event: Identifier | Annotated[list[Identifier], Field(min_length=1)] | None = None  # default: the article's
     when: Condition | None = None
     table: Table | None = None
     exception_to: RuleId | Annotated[list[RuleId], Field(min_length=1)] | None = None
@@ -177,7 +177,9 @@ class Rule(_Strict):
 
     @property
     def event_types(self) -> tuple[str, ...]:
-        """The event types as written (``any`` is expanded by the checker)."""
+        """The event types as written (``any`` is expanded by the checker; none: the article's)."""
+        if self.event is None:
+            return ()
         return (self.event,) if isinstance(self.event, str) else tuple(self.event)
 
     @property
@@ -227,6 +229,8 @@ class ArticleFile(_Strict):
     title_vi: Text
     title_en: Text
     provenance: Provenance
+    #: the event type(s) the article's rules apply to unless a rule says otherwise
+    event: Identifier | Annotated[list[Identifier], Field(min_length=1)] | None = None
     clauses: Annotated[list[Clause], Field(min_length=1, max_length=50)]
     rules: list[Rule] = []
     standing_duties: list[StandingDuty] = []

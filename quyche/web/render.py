@@ -87,6 +87,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "no_text": ("Chưa có nội dung diễn giải.", "No paraphrase yet."),
     "clauses": ("Các khoản", "Clauses"),
+    "exception_to": ("Ngoại lệ của quy định", "An exception to"),
+    "has_exceptions": ("Có quy định ngoại lệ", "Exceptions to it"),
+    "table_caption": ("Bảng các trường hợp, mỗi dòng một trường hợp", "The cases, one row each"),
+    "if_absent": ("khi sự việc không nêu", "when the event does not give it"),
     "clause": ("Khoản", "Clause"),
     "rules": ("Quy định đã mã hóa", "Rules encoded"),
     "no_rule": (

@@ -9,7 +9,11 @@ Each mutant is one small change a careless edit could make, applied to the parse
 * ``rotation_year``: the host of 2024 (Điều 19, a row of the rotation's table) is moved to 2026;
 * ``lead_notified``: the first rule that names a fixed lead also lists that body in ``notified``;
 * ``deadline_unit``: the first deadline's unit is flipped (working days <-> calendar days);
-* ``deadline_relation``: the first deadline's relation is flipped (within <-> before).
+* ``deadline_relation``: the first deadline's relation is flipped (within <-> before);
+* ``attend_unlisted``: at a People's Committee meeting (Điều 10) every other party is given the duty to
+  attend, though only the Front and the council Standing Committee coordinate (review D3);
+* ``self_supervision``: the Front "supervises" the settlement of a case within its own competence
+  (Điều 8, review D9).
 
 See README.md in this folder for the expected failures.
 """
@@ -95,11 +99,42 @@ def deadline_relation(folder: Path) -> str:
     return _first_deadline(folder, flip)
 
 
+def _rule(folder: Path, file: str, rule_id: str) -> tuple[Path, dict[str, Any], dict[str, Any]]:
+    path = folder / file
+    data = parse_file(path).data
+    for rule in data["rules"]:
+        if rule["id"] == rule_id:
+            return path, data, rule
+    raise SystemExit(f"{rule_id} not found")
+
+
+def attend_unlisted(folder: Path) -> str:
+    path, data, rule = _rule(folder, "dieu_10.yaml", "dieu_10.ubnd_meeting")
+    for resp in rule["responsibilities"]:
+        if resp["party"] == "tt_hdnd":
+            resp["party"] = "other_parties"
+            _save(path, data)
+            return f"{path.name}: rule {rule['id']}: the attend duty of tt_hdnd now falls on other_parties"
+    raise SystemExit("the attend duty of tt_hdnd was not found")
+
+
+def self_supervision(folder: Path) -> str:
+    path, data, rule = _rule(folder, "dieu_08.yaml", "dieu_08.supervise_by_front")
+    for leaf in rule["when"]["all"]:
+        if leaf.get("field") == "competent_body":
+            leaf["in"] = [*leaf["in"], "btt_ubmttq"]
+            _save(path, data)
+            return f"{path.name}: rule {rule['id']} now also fires when the Front itself is competent"
+    raise SystemExit("the competent_body condition was not found")
+
+
 MUTANTS: dict[str, Callable[[Path], str]] = {
     "rotation_year": rotation_year,
     "lead_notified": lead_notified,
     "deadline_unit": deadline_unit,
     "deadline_relation": deadline_relation,
+    "attend_unlisted": attend_unlisted,
+    "self_supervision": self_supervision,
 }
 
 

@@ -6,6 +6,16 @@
 'ubnd'
 """
 
+from quyche.auditing import Audit as Audit
+from quyche.auditing import AuditLine as AuditLine
+from quyche.auditing import AuditSummary as AuditSummary
+from quyche.auditing import BodyCounts as BodyCounts
+from quyche.auditing import audit as audit
+from quyche.cases import Case as Case
+from quyche.cases import CaseStatus as CaseStatus
+from quyche.cases import DoneEntry as DoneEntry
+from quyche.cases import DutyStatus as DutyStatus
+from quyche.cases import parse_case as parse_case
 from quyche.decision import Citation as Citation
 from quyche.decision import Deadline as Deadline
 from quyche.decision import Decision as Decision
@@ -23,17 +33,27 @@ from quyche.regulation import load as load
 __version__ = "0.1.0"
 
 __all__ = [
+    "Audit",
+    "AuditLine",
+    "AuditSummary",
+    "BodyCounts",
+    "Case",
+    "CaseStatus",
     "Citation",
     "Deadline",
     "Decision",
     "DecisionWarning",
+    "DoneEntry",
+    "DutyStatus",
     "InvalidEvent",
     "QuycheError",
     "Regulation",
     "Responsibility",
     "RuleFileError",
     "TraceEntry",
+    "audit",
     "label",
     "load",
+    "parse_case",
     "parse_event",
 ]

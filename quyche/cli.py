@@ -1,4 +1,4 @@
-"""The ``quyche`` command (contract.md §6): evaluate, explain, check, validate.
+"""The ``quyche`` command (contract.md §6, §8): evaluate, explain, check, validate, track, audit.
 
 Exit codes: 0 success; 1 a scenario failed (``check``); 2 bad input — an invalid event, rule file or
 scenario file — reported as one ``error: …`` line on stderr, never a traceback.
@@ -163,6 +163,112 @@ def validate(rules_dir: str | None) -> None:
     click.echo(
         f"ok: {len(reg.chapters)} chapters, {len(reg.articles)} articles, {n_rules} rules ({reg.compiled.source})"
     )
+
+
+def _read_case(source: str) -> Any:
+    """A case file (YAML or JSON), or an InvalidEvent naming the file."""
+    try:
+        return _read_event(source)
+    except InvalidEvent as exc:
+        raise InvalidEvent(str(exc).replace("cannot read the event", "cannot read the case"), exc.errors) from None
+
+
+@main.command()
+@click.argument("source", metavar="CASE|-")
+@click.option(
+    "--today", default=None, help="Track as of this ISO date (default: the case's today, else the current date)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", "ics"]),
+    default="text",
+    show_default=True,
+    help="text for people, JSON, CSV rows, or an iCalendar file (one event per dated duty).",
+)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False), default=None, help="Write to FILE.")
+@_engine_option
+@_rules_option
+@_guard
+def track(
+    source: str, today: str | None, fmt: str, lang: str, output: str | None, engine: str, rules: str | None
+) -> None:
+    """Track a case (an event and the duties done): each duty met, late, overdue, open or undated."""
+    from quyche import case_formats
+
+    case = _read_case(source)
+    reg = _regulation(rules, engine)
+    status = reg.track(case, today=today)
+    data: bytes
+    if fmt == "json":
+        data = (json.dumps(status.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    elif fmt == "csv":
+        data = case_formats.status_csv(status, lang, reg).encode("utf-8")  # type: ignore[arg-type]
+    elif fmt == "ics":
+        data = case_formats.status_ics(status, lang, reg)  # type: ignore[arg-type]
+    else:
+        data = case_formats.status_text(status, lang, reg).encode("utf-8")  # type: ignore[arg-type]
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        _write(output, data)
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror or exc}")
+
+
+@main.command()
+@click.argument("source", metavar="CASES.jsonl|-")
+@click.option(
+    "--today", default=None, help="Audit as of this ISO date (default: each case's today, else the current date)."
+)
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="The summary per body: a table for people, JSON or CSV.",
+)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option(
+    "--output", "-o", "output", type=click.Path(dir_okay=False), default=None,
+    help="Write the statuses (JSON lines) to FILE instead of stdout.",
+)
+@click.option(
+    "--summary", "summary_path", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+    help="Write the summary to FILE ('-': stdout) instead of stderr.",
+)
+@_engine_option
+@_rules_option
+@_guard
+def audit(
+    source: str,
+    today: str | None,
+    workers: int,
+    fmt: str,
+    lang: str,
+    output: str | None,
+    summary_path: str | None,
+    engine: str,
+    rules: str | None,
+) -> None:
+    """Audit an archive of cases (one JSON case per line): one status per line out, then a summary per body.
+
+    The statuses go to stdout (or --output), one JSON line per non-blank input line, in order; a bad line
+    gives {"line": N, "error": "…"} and the rest go on. The summary goes to stderr (or --summary). Exit 0
+    when every line is a valid case, 2 when some are not.
+    """
+    from quyche.audit_cli import run_audit
+
+    sys.exit(run_audit(source, _regulation(rules, engine), today, workers, fmt, lang, output, summary_path))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -29,7 +29,7 @@ from quyche.chapters.chuong_3 import MeetingConvened, ReportIssued
 from quyche.chapters.chuong_4 import InformationRequest
 from quyche.chapters.chuong_6 import AmendmentProposed, AnnualReview
 from quyche.errors import InvalidEvent, did_you_mean
-from quyche.events_base import EventBase, short_repr
+from quyche.events_base import LATER_DATE_ERROR, EventBase, later_date_fields, short_repr
 
 Event = Annotated[
     Union[  # noqa: UP007 - a runtime union of classes for the discriminator
@@ -129,6 +129,21 @@ def _field_specs(model: type[BaseModel]) -> dict[str, FieldSpec]:
 
 FIELD_SPECS: dict[str, dict[str, FieldSpec]] = {t: _field_specs(m) for t, m in EVENT_TYPES.items()}
 
+#: The later dates of each event type (contract §3): field -> the fields it may not precede.
+LATER_DATES: dict[str, dict[str, tuple[str, ...]]] = {t: later_date_fields(m) for t, m in EVENT_TYPES.items()}
+
+
+def field_descriptions() -> dict[str, tuple[str, str]]:
+    """The meaning of every event field declared with ``described``: name -> (Vietnamese, English)."""
+    out: dict[str, tuple[str, str]] = {}
+    for model in EVENT_TYPES.values():
+        for name, info in model.model_fields.items():
+            extra = info.json_schema_extra
+            vi = extra.get("description_vi") if isinstance(extra, dict) else None
+            if isinstance(vi, str) and info.description:
+                out.setdefault(name, (vi, info.description))
+    return out
+
 
 def _loc(raw: tuple[int | str, ...], event_type: str | None) -> list[int | str]:
     """The field path of a pydantic error: drop the union tag and the names of union members."""
@@ -190,6 +205,8 @@ def parse_event(data: Any) -> EventBase:
             loc = _loc(tuple(err["loc"]), event_type)
             if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 loc = ["type"]
+            elif err["type"] == LATER_DATE_ERROR:  # a model-level check that names its field
+                loc = [str(err.get("ctx", {}).get("field", ""))]
             if tuple(loc) in seen:  # one message per field (a union reports each member)
                 continue
             seen.add(tuple(loc))

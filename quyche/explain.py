@@ -16,9 +16,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
-from quyche.chapters.chuong_2 import EXTERNAL_ANCHORS
 from quyche.decision import Citation, Deadline, Decision
-from quyche.events import FIELD_SPECS, parse_event
+from quyche.events import FIELD_SPECS, field_descriptions, parse_event
 from quyche.events_base import EventBase
 from quyche.labels import LABELS, PROVENANCE_LABELS, label
 from quyche.rules import conditions as C
@@ -89,6 +88,9 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "articles": ("các điều đề xuất sửa đổi", "the articles"),
 }
 
+_DATE_FIELD_NAMES = {n for specs in FIELD_SPECS.values() for n, s in specs.items() if s.kind == "date"}
+FIELD_LABELS.update({n: d for n, d in field_descriptions().items() if n not in FIELD_LABELS})
+
 #: Values of enumerated event fields in words (parties use their labels).
 VALUE_LABELS: dict[str, tuple[str, str]] = {
     "law_dissemination": ("phổ biến, giáo dục pháp luật", "law dissemination"),
@@ -139,8 +141,11 @@ ANCHOR_LABELS: dict[str, tuple[str, str]] = {
     "submission_date": ("ngày trình dự thảo", "the submission date"),
     "session_opening": ("ngày khai mạc kỳ họp", "the session's opening"),
     "reference_date": ("ngày tham chiếu", "the reference date"),
-    **EXTERNAL_ANCHORS,
 }
+# the later dates of a case (and any other documented date field) in the words of their declaration
+ANCHOR_LABELS.update(
+    {n: d for n, d in field_descriptions().items() if n not in ANCHOR_LABELS and n in _DATE_FIELD_NAMES}
+)
 
 #: Yes/no fields as sentences: (Vietnamese when true, when false), (English when true, when false).
 BOOL_PHRASES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {

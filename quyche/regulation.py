@@ -183,6 +183,25 @@ class Regulation:
                     None if isinstance(failure, (QuycheError, RecursionError)) else failure
                 )
 
+    def track(self, case: Mapping[str, Any] | Any, today: date | str | None = None) -> Any:
+        """The status of every duty of a case (contract §8): a :class:`quyche.cases.CaseStatus`.
+
+        ``case`` is a case file's content (``{case, event, done, today}``) or a :class:`quyche.cases.Case`;
+        ``today`` (default: the case's ``today``, else the current date) is the day the statuses are for.
+        """
+        from quyche.cases import track
+
+        return track(self, case, today)
+
+    def audit(self, cases: Iterable[Any], today: date | str | None = None) -> Any:
+        """Track many cases in this process, lazily, in order: a :class:`quyche.auditing.Audit` (iterate it for
+        one :class:`quyche.auditing.AuditLine` per case, then read its ``summary``). See :func:`quyche.audit`
+        for several processes.
+        """
+        from quyche.auditing import Audit
+
+        return Audit(cases, today=today, regulation=self)
+
     def close(self) -> None:
         """Release the engine's resources (durable-rules keeps rulesets in a process-wide table)."""
         self._engine.close()

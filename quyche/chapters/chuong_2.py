@@ -1,6 +1,10 @@
 """Chương II — nội dung phối hợp: events of the six content areas (Điều 4–9).
 
-Field names and enumerations are fixed by the public contract (contract.md §3).
+Field names and enumerations are fixed by the public contract (contract.md §3). The later dates of a
+case (contract §3, "Later dates": the day a complaint is accepted, the day a forwarded case reaches the
+competent body …) are optional date fields of their event type, each with its meaning in the law's
+words (:func:`~quyche.events_base.described`); a deadline may count only from a date field of its
+event type, so a new anchor is one more field declared here.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, StrictBool
 
 from quyche.chapters.chuong_1 import PartyId
-from quyche.events_base import EventBase, IsoDate
+from quyche.events_base import EventBase, IsoDate, LaterDate, OnOrAfter, described
 
 
 def _whole_number(value: Any) -> Any:
@@ -76,6 +80,16 @@ class PetitionReceived(EventBase):
     round: ComplaintRound | None = None
     complex: StrictBool | None = None
     remote_area: StrictBool | None = None
+    transfer_receipt_date: LaterDate = described(
+        "ngày cơ quan có thẩm quyền nhận được đơn do cơ quan khác chuyển đến",
+        "the day the competent body receives the petition forwarded to it by the receiving body",
+        None,
+    )
+    acceptance_date: Annotated[IsoDate | None, OnOrAfter(("date", "transfer_receipt_date"))] = described(
+        "ngày thụ lý (ngày cơ quan có thẩm quyền thụ lý giải quyết khiếu nại, tố cáo)",
+        "the day the competent body accepts the complaint or denunciation for settlement (thụ lý)",
+        None,
+    )
 
 
 class PetitionResolved(EventBase):
@@ -84,6 +98,11 @@ class PetitionResolved(EventBase):
     type: Literal["petition_resolved"]
     resolved_by: PartyId | Literal["other_local"]
     transferred_by: PartyId
+    notice_date: LaterDate = described(
+        "ngày nhận được thông báo kết quả giải quyết của cơ quan có thẩm quyền",
+        "the day the forwarding body receives the competent body's notice of the result",
+        None,
+    )
 
 
 class SupervisionPlanned(EventBase):
@@ -93,19 +112,11 @@ class SupervisionPlanned(EventBase):
     activity: Literal["supervision", "social_criticism", "inspection", "examination"]
     by: PartyId
     subject: PartyId | None = None
-
-
-#: Dates a deadline may count from that no event carries (the due date is then unknown), with their
-#: Vietnamese and English labels: the day a complaint or denunciation is accepted (thụ lý), the day the
-#: competent body receives a case forwarded by another body, the day the notice of a result is
-#: received, and the first and last day of a supervision.
-EXTERNAL_ANCHORS: dict[str, tuple[str, str]] = {
-    "acceptance_date": ("ngày thụ lý", "the day the case is accepted"),
-    "transfer_receipt_date": (
-        "ngày cơ quan có thẩm quyền nhận được đơn do cơ quan khác chuyển đến",
-        "the day the competent body receives the case forwarded to it",
-    ),
-    "notice_date": ("ngày nhận được thông báo kết quả giải quyết", "the day the notice of the result is received"),
-    "supervision_start": ("ngày bắt đầu giám sát", "the first day of the supervision"),
-    "supervision_end": ("ngày kết thúc giám sát", "the last day of the supervision"),
-}
+    supervision_start: LaterDate = described(
+        "ngày bắt đầu giám sát (ngày Đoàn giám sát làm việc với đối tượng chịu sự giám sát)",
+        "the first day of the supervision (the delegation's first working session with the supervised body)",
+        None,
+    )
+    supervision_end: Annotated[IsoDate | None, OnOrAfter(("date", "supervision_start"))] = described(
+        "ngày kết thúc hoạt động giám sát", "the last day of the supervision", None
+    )

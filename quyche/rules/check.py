@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from quyche.chapters import chuong_2
 from quyche.chapters.chuong_1 import PARTIES, RECIPIENTS
 from quyche.errors import did_you_mean
 from quyche.events import EVENT_TYPES, FIELD_SPECS, FieldSpec
@@ -27,8 +26,6 @@ ANY_EVENT = "any"
 REFERENCE_DATE = FieldSpec("reference_date", "date")
 _BODY = re.compile(r"^(?:office_of\((?P<inner>[a-z0-9_.]+)\)|(?P<plain>[a-z0-9_.]+))$")
 _MAX_COMBINATIONS = 200_000
-#: Dates a deadline may count from that no event carries (the due date is then unknown).
-EXTERNAL_ANCHORS = frozenset(chuong_2.EXTERNAL_ANCHORS)
 
 
 def check_outline(src: RuleSource) -> None:
@@ -188,19 +185,25 @@ def check_article(loaded: Loaded, seen_ids: dict[str, str]) -> None:
                 loaded, resp.party, types, (*base, "responsibilities", j, "party"), single=False, allow_lead=True
             )
             if resp.deadline is not None:
-                anchor = resp.deadline.anchor
-                for t in types if anchor not in EXTERNAL_ANCHORS else ():
-                    spec = field_spec(t, anchor)
-                    if spec is None or spec.kind != "date":
-                        raise loaded.error(
-                            f"deadline anchor {anchor!r} is not a date field of {t}"
-                            + did_you_mean(anchor, [k for k, s in FIELD_SPECS[t].items() if s.kind == "date"]),
-                            *base,
-                            "responsibilities",
-                            j,
-                            "deadline",
-                            "anchor",
-                        )
+                _check_anchor(loaded, resp.deadline.anchor, types, (*base, "responsibilities", j, "deadline", "anchor"))
+
+
+def _check_anchor(loaded: Loaded, anchor: str, types: tuple[str, ...], loc: tuple[int | str, ...]) -> None:
+    """A deadline counts from a date field of every event type of its rule (contract §3, "Later dates").
+
+    A later date the event does not yet give (the day a complaint is accepted …) is an optional date
+    field of the event type (``quyche/chapters``), so every anchor can be given and every due computed.
+    """
+    for t in types:
+        spec = field_spec(t, anchor)
+        if spec is None or spec.kind != "date":
+            dated = [k for k, s in FIELD_SPECS[t].items() if s.kind == "date"]
+            raise loaded.error(
+                f"deadline anchor {anchor!r} is not a date field of {t}{did_you_mean(anchor, dated)}; "
+                f"date fields of {t}: {', '.join(dated)}, reference_date (a later date of the case is "
+                "declared as an optional date field of its event type)",
+                *loc,
+            )
 
 
 # ---------------------------------------------------------------------------------------------

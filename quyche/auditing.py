@@ -49,7 +49,7 @@ class BodyCounts(BaseModel):
     were met, or null when none is decided yet.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="ignore")  # ``on_time`` in the JSON form is computed, not read back
 
     met: int = 0
     late: int = 0

@@ -14,10 +14,11 @@ body did which duty, and on which day) and optionally the day to track it on (``
 ``undated`` not done, and ``due`` is unknown because the case does not give the anchor date
 ========== ================================================================================
 
-``days_late`` is counted as the deadline counts: calendar days for a deadline in days; working days
-(``quyche.calendar``) for a deadline in working days, where a day off after the due date counts as
-the next working day (done on the Saturday after a Friday deadline is 1 working day late). It is 0
-for ``met`` and null for ``open`` and ``undated``.
+``days_late`` is counted as the deadline counts: calendar days after ``due`` for a deadline in days;
+for a deadline in working days, the working days (``quyche.calendar``: weekends, public holidays and
+Tết skipped, make-up Saturdays counted) after ``due`` up to and including the day, and at least 1 (a
+duty done on the Saturday after a Friday deadline is 1 working day late). It is 0 for ``met`` and
+null for ``open`` and ``undated``.
 
 Time travel: a ``done`` entry dated after ``today`` counts as not done yet, so the same case tracked
 on different days shows the statuses it had then. The event's own dates are taken as given (a planned
@@ -165,6 +166,8 @@ def parse_case(data: Mapping[str, Any] | Case) -> Case:
         if not isinstance(entry, Mapping):
             raise _invalid(["done", i], f"expected a mapping {{party, duty, on}}, got {type(entry).__name__}")
         for key in entry:
+            if key is True and "on" not in entry:  # a YAML 1.1 reader (PyYAML) reads the key `on` as true
+                raise _invalid(["done", i, "on"], "the key 'on' was read as true by a YAML 1.1 reader: quote it")
             if key not in DONE_KEYS:
                 raise _invalid(
                     ["done", i, str(key)[:100]],
@@ -212,14 +215,14 @@ def working_days_between(start: date, end: date) -> int:
 def lateness(due: date, day: date, unit: Literal["days", "working_days"]) -> int:
     """How late ``day`` is for a deadline ``due``, counted as the deadline counts (0 if not late).
 
-    In working days a day off after the due date counts as the next working day, so any day after the
-    due date is at least 1 working day late.
+    In working days: the working days after ``due`` up to and including ``day``, and at least 1 — any
+    day after the due date is late, even a day off.
     """
     if day <= due:
         return 0
     if unit == "days":
         return (day - due).days
-    return working_days_between(due, day) + (0 if calendar.is_working_day(day) else 1)
+    return max(1, working_days_between(due, day))
 
 
 # -- tracking ---------------------------------------------------------------------------------------

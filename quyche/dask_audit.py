@@ -81,11 +81,14 @@ def register(client: Any, regulation: Regulation | None = None) -> None:
 def _worker_regulation() -> Regulation:
     from distributed import get_worker
 
-    plugin = get_worker().plugins.get(PLUGIN)
+    from quyche.errors import QuycheError
+
+    try:
+        plugin = get_worker().plugins.get(PLUGIN)
+    except ValueError:  # not in a worker
+        plugin = None
     regulation = getattr(plugin, "regulation", None)
     if regulation is None:
-        from quyche.errors import QuycheError
-
         raise QuycheError("no quyche Regulation on this Dask worker: call quyche.dask_audit.register(client) first")
     return regulation  # type: ignore[no-any-return]
 

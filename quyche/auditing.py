@@ -7,10 +7,12 @@ in chunks of :data:`CHUNK`, tracks them (:func:`quyche.cases.track`) and yields 
 memory at once. A case that is not valid does not stop the run: its line is an error line,
 ``{"line": N, "error": "…"}``, and the rest go on.
 
-``workers=N`` (N > 1) spreads the chunks over N processes started with the ``spawn`` method (no state
-is inherited from the parent: fork-safe whatever the engine), each holding one :class:`Regulation`
-built from the same compiled rules and engine as the parent's; at most ``4 N`` chunks are in flight,
-and the lines come back in input order, so the output is identical to one worker's.
+``workers=N`` (N > 1) spreads the chunks over N worker processes, each started fresh as
+``python -m quyche._audit_worker`` (no state inherited from the parent, no fork, and the parent's main
+module never re-run, so it works from any script, notebook or ``python -``), each holding one
+:class:`Regulation` built from the same compiled rules and engine as the parent's. Chunks go to the
+workers in turn, at most ``4 N`` in flight, and come back in input order, so the output is identical
+to one worker's. A worker that dies is an :class:`~quyche.errors.EngineError` naming it, never a hang.
 
 ``today``: the day given to the audit overrides each case's own ``today``; without it, a case's
 ``today`` is used, else the day the audit started (the same for every case and every worker).
@@ -19,21 +21,20 @@ and the lines come back in input order, so the output is identical to one worker
 from __future__ import annotations
 
 import json
+import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
 from quyche.cases import STATUSES, Case, CaseStatus, _date, parse_case, track
-from quyche.errors import InvalidEvent, QuycheError
+from quyche.errors import EngineError, InvalidEvent, QuycheError
 
 if TYPE_CHECKING:
     from quyche.regulation import EngineName, Regulation
-    from quyche.rules.compile import CompiledRegulation
 
 #: Cases per chunk (a unit of work for a worker process).
 CHUNK = 256
@@ -145,21 +146,6 @@ def process_chunk(
     return out, counts
 
 
-_WORKER: list[Regulation] = []  # the worker process's Regulation (one per process, set by _init_worker)
-
-
-def _init_worker(compiled: CompiledRegulation, engine: str) -> None:
-    from quyche.regulation import Regulation
-
-    _WORKER[:] = [Regulation(compiled, engine)]  # type: ignore[arg-type]
-
-
-def _work(
-    given: date | None, default: date, chunk: list[tuple[int, Any]]
-) -> tuple[list[tuple[int, str, str | None]], Counts]:
-    return process_chunk(_WORKER[0], given, default, chunk)
-
-
 # -- the audit --------------------------------------------------------------------------------------
 
 
@@ -243,26 +229,20 @@ class Audit:
             yield process_chunk(self.regulation, self._given, self._default, chunk)
 
     def _parallel(self) -> Iterator[tuple[list[tuple[int, str, str | None]], Counts]]:
-        import multiprocessing
-
         assert self.regulation is not None
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(self.regulation.compiled, self.regulation.engine),
-        )
-        pending: deque[Future[tuple[list[tuple[int, str, str | None]], Counts]]] = deque()
+        pool = _Workers(self.workers, (self.regulation.compiled, self.regulation.engine, self._given, self._default))
+        pending: deque[int] = deque()
         try:
-            for chunk in _chunks(self.cases, self.chunk):
-                pending.append(pool.submit(_work, self._given, self._default, chunk))
+            for k, chunk in enumerate(_chunks(self.cases, self.chunk)):
+                worker = k % self.workers
+                pool.send(worker, chunk)
+                pending.append(worker)
                 if len(pending) >= WINDOW * self.workers:
-                    yield pending.popleft().result()
+                    yield pool.receive(pending.popleft())
             while pending:
-                yield pending.popleft().result()
+                yield pool.receive(pending.popleft())
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.close()
 
     def _add(self, counts: Counts) -> None:
         for party, row in counts.items():
@@ -273,6 +253,100 @@ class Audit:
         grand = [sum(row[i] for row in self._counts.values()) for i in range(len(STATUSES))]
         self.summary.bodies = bodies
         self.summary.total = BodyCounts(**dict(zip(STATUSES, grand, strict=True)))
+
+
+class _Workers:
+    """N worker processes (``python -m quyche._audit_worker``), each fed chunks in turn over a pipe."""
+
+    def __init__(self, n: int, init: tuple[Any, ...]) -> None:
+        import os
+        import subprocess
+        import sys
+        import tempfile
+        from pathlib import Path
+
+        import quyche
+
+        env = dict(os.environ)
+        here = str(Path(quyche.__file__).resolve().parent.parent)  # the same quyche, wherever it was imported from
+        env["PYTHONPATH"] = os.pathsep.join([here, *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.errors: list[IO[bytes]] = []
+        payload = pickle.dumps(init, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            for _ in range(n):
+                err = tempfile.TemporaryFile()
+                self.errors.append(err)
+                self.procs.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "quyche._audit_worker"],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        stderr=err,
+                        env=env,
+                    )
+                )
+            for i in range(n):
+                self._write(i, payload)
+        except BaseException:
+            self.close()
+            raise
+
+    def _write(self, i: int, payload: bytes) -> None:
+        from quyche._audit_worker import write_frame
+
+        stdin = self.procs[i].stdin
+        assert stdin is not None
+        try:
+            write_frame(stdin, payload)
+        except (BrokenPipeError, OSError):
+            raise self._died(i) from None
+
+    def send(self, i: int, chunk: list[tuple[int, Any]]) -> None:
+        """Give worker ``i`` a chunk."""
+        self._write(i, pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def receive(self, i: int) -> tuple[list[tuple[int, str, str | None]], Counts]:
+        """The result of worker ``i``'s oldest chunk."""
+        from quyche._audit_worker import read_frame
+
+        stdout = self.procs[i].stdout
+        assert stdout is not None
+        frame = read_frame(stdout)
+        if frame is None:
+            raise self._died(i)
+        result: tuple[list[tuple[int, str, str | None]], Counts] = pickle.loads(frame)  # noqa: S301 - our worker
+        return result
+
+    def _died(self, i: int) -> EngineError:
+        proc = self.procs[i]
+        try:
+            code = proc.wait(timeout=10)
+        except Exception:  # noqa: BLE001 - still running: it closed its output
+            code = None
+        err = self.errors[i]
+        err.seek(0)
+        tail = err.read()[-600:].decode("utf-8", "replace").strip().splitlines()
+        last = tail[-1] if tail else "no message"
+        return EngineError(f"audit worker {i + 1} stopped (exit code {code}): {last}")
+
+    def close(self) -> None:
+        """Close the pipes and wait for the workers (killing any that does not stop)."""
+        for proc in self.procs:
+            for stream in (proc.stdin, proc.stdout):
+                try:
+                    if stream is not None:
+                        stream.close()
+                except OSError:
+                    pass
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=30)
+            except Exception:  # noqa: BLE001
+                proc.kill()
+                proc.wait()
+        for err in self.errors:
+            err.close()
 
 
 def audit(

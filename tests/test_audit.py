@@ -7,6 +7,10 @@ import csv
 import importlib.util
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +25,7 @@ from quyche import audit_cli
 from quyche.auditing import CHUNK, Audit
 from quyche.cli import main
 from quyche.regulation import Regulation
+from quyche.testing import hang_guard
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2024-12-31"
@@ -223,3 +228,44 @@ def test_progress_bar_only_on_a_terminal(
     assert shown.exit_code == 0
     assert shown.stdout == quiet.stdout  # the bar never touches stdout
     assert "quyche audit" in shown.stderr and shown.stderr.endswith(quiet.stderr)
+
+
+def _audit_workers() -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if b"quyche._audit_worker" in cmdline and int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():
+                pids.append(int(entry))
+    return pids
+
+
+def test_a_worker_that_dies_is_an_engine_error_not_a_hang(python_reg: Regulation) -> None:
+    cases = [{"event": {"type": "annual_review", "year": 2024}}] * (CHUNK * 40)
+    run = iter(quyche.audit(cases, today=TODAY, regulation=python_reg, workers=2))
+    with hang_guard(120):
+        next(run)
+        (first, *_) = _audit_workers()
+        os.kill(first, signal.SIGKILL)
+        with pytest.raises(quyche.QuycheError, match=r"audit worker \d stopped \(exit code -9\)"):
+            for _ in run:
+                pass
+    assert _audit_workers() == []  # the other worker was stopped too
+
+
+def test_workers_start_from_a_script_read_on_stdin(tmp_path: Path) -> None:
+    # the workers never re-run the parent's main module (multiprocessing's spawn would, and fails on stdin)
+    script = (
+        "import quyche\n"
+        "run = quyche.audit([{'event': {'type': 'annual_review', 'year': 2024}}] * 600, today='2024-01-01', workers=2)\n"
+        "print(sum(line.ok for line in run), run.summary.cases)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120, check=False, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["600", "600"]

@@ -177,7 +177,8 @@ def main() -> int:
         within = mem["growth_mb"] <= args.rss_limit_mb
         ok = ok and within
         print(
-            f"memory, {mem['cases']:,} cases, {mem['workers']} worker(s): RSS {mem['rss_after_10k_mb']} MB after 10,000,"
+            f"memory, {mem['cases']:,} cases, {mem['workers']} worker(s):"
+            f" RSS {mem['rss_after_10k_mb']} MB after 10,000,"
             f" max {mem['rss_max_mb']} MB, last {mem['rss_last_mb']} MB: growth {mem['growth_mb']} MB"
             f" ({'within' if within else 'OVER'} {args.rss_limit_mb} MB); {mem['cases_per_s']:,} cases/s in process",
             flush=True,

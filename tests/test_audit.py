@@ -261,7 +261,8 @@ def test_workers_start_from_a_script_read_on_stdin(tmp_path: Path) -> None:
     # the workers never re-run the parent's main module (multiprocessing's spawn would, and fails on stdin)
     script = (
         "import quyche\n"
-        "run = quyche.audit([{'event': {'type': 'annual_review', 'year': 2024}}] * 600, today='2024-01-01', workers=2)\n"
+        "cases = [{'event': {'type': 'annual_review', 'year': 2024}}] * 600\n"
+        "run = quyche.audit(cases, today='2024-01-01', workers=2)\n"
         "print(sum(line.ok for line in run), run.summary.cases)\n"
     )
     result = subprocess.run(

@@ -66,17 +66,17 @@ _TEXT: dict[str, tuple[str, str]] = {
 }
 _STATUS: dict[str, tuple[str, str]] = {
     "met": ("Đã thực hiện đúng hạn", "Done on time"),
-    "late": ("Đã thực hiện, chậm hạn", "Done late"),
+    "late": ("Thực hiện chậm hạn", "Done late"),
     "overdue": ("Quá hạn", "Overdue"),
-    "open": ("Chưa đến hạn", "Not yet due"),
+    "open": ("Đang trong thời hạn", "Not yet due"),
     "undated": ("Chưa xác định được hạn", "Due date unknown"),
 }
 _COLUMN: dict[str, tuple[str, str]] = {
     "met": ("Đúng hạn", "Met"),
-    "late": ("Chậm", "Late"),
+    "late": ("Chậm hạn", "Late"),
     "overdue": ("Quá hạn", "Overdue"),
     "open": ("Trong hạn", "Open"),
-    "undated": ("Chưa rõ hạn", "Undated"),
+    "undated": ("Chưa xác định hạn", "Undated"),
 }
 
 
@@ -97,13 +97,13 @@ def status_label(d: DutyStatus, r: Responsibility, lang: Lang = "vi") -> str:
     unit = r.deadline.unit if r.deadline else "days"
     if d.status == "late" and d.days_late:
         return (
-            f"Đã thực hiện, chậm {_days(d.days_late, unit, lang)}"
+            f"Thực hiện chậm {_days(d.days_late, unit, lang)}"
             if lang == "vi"
             else (f"Done {_days(d.days_late, unit, lang)} late")
         )
     if d.status == "overdue" and d.days_late:
         return (
-            f"Quá hạn {_days(d.days_late, unit, lang)}"
+            f"Quá hạn {_days(d.days_late, unit, lang)}, chưa thực hiện"
             if lang == "vi"
             else (f"Overdue by {_days(d.days_late, unit, lang)}")
         )

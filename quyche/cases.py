@@ -110,6 +110,44 @@ class CaseStatus(_Frozen):
         return list(zip(self.duties, self.decision.responsibilities, strict=True))
 
 
+def case_file_schema() -> dict[str, Any]:
+    """The JSON Schema of a case file (``schemas/case-file.schema.json``): the event as in
+    ``event.schema.json``, the ``done`` entries and ``today``.
+    """
+    from pydantic import TypeAdapter
+
+    from quyche.events import Event
+
+    event = TypeAdapter(Event).json_schema()
+    defs = event.pop("$defs", {})
+    iso = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["event"],
+        "properties": {
+            "case": {"type": ["string", "null"], "description": "the case id, echoed (optional)"},
+            "event": {**event, "description": "the event (contract §3), with the later dates it has reached"},
+            "done": {
+                "type": ["array", "null"],
+                "description": "what each body did, and when",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": list(DONE_KEYS),
+                    "properties": {
+                        "party": {"type": "string", "description": "the body that did the duty"},
+                        "duty": {"type": "string", "description": "the duty code, as in the decision"},
+                        "on": {**iso, "description": "the day it was done (ISO date)"},
+                    },
+                },
+            },
+            "today": {"anyOf": [iso, {"type": "null"}], "description": "the day to track on (default: today)"},
+        },
+        "$defs": defs,
+    }
+
+
 # -- reading a case ---------------------------------------------------------------------------------
 
 

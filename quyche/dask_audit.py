@@ -6,9 +6,8 @@ The recipe for an archive held in a data platform (docs/scaling.md):
 >>> from quyche.dask_audit import audit_files, register
 >>> client = Client("scheduler:8786")                                    # doctest: +SKIP
 >>> register(client)                      # one Regulation per worker process  # doctest: +SKIP
->>> statuses, summary = audit_files(["archive/2024-*.jsonl"], today="2024-12-31")  # doctest: +SKIP
->>> statuses.to_textfiles("statuses/*.jsonl")                            # doctest: +SKIP
->>> print(summary.compute().total)                                       # doctest: +SKIP
+>>> summary = audit_to_textfiles(["archive/2024-*.jsonl"], "statuses/*.jsonl", today="2024-12-31")  # doctest: +SKIP
+>>> print(summary.total)                                                 # doctest: +SKIP
 
 * :func:`register` installs a worker plugin that builds **one** :class:`~quyche.Regulation` per worker
   process, from the compiled rules and the engine of the regulation given (default: the bundled rules),
@@ -19,6 +18,8 @@ The recipe for an archive held in a data platform (docs/scaling.md):
   local run over the same lines. Error lines are numbered within their partition.
 * :func:`audit_files` reads JSON-lines files with one partition per file (``blocksize=None``), so the
   numbers of error lines are the files' line numbers, and audits them.
+* :func:`audit_to_textfiles` does that and writes the statuses, one file per input file, computing the
+  statuses and the summary in **one** pass (computing them one after the other would audit twice).
 
 The statuses come back as a bag of JSON strings, in order; the summary (an
 :class:`~quyche.auditing.AuditSummary`) as a Dask delayed value computed by a tree reduction, so
@@ -174,3 +175,15 @@ def audit_files(paths: str | Sequence[str], today: date | str | None = None) -> 
     import dask.bag as db
 
     return audit_bag(db.read_text(paths, blocksize=None), today)  # type: ignore[no-untyped-call]
+
+
+def audit_to_textfiles(paths: str | Sequence[str], out: str, today: date | str | None = None) -> AuditSummary:
+    """Audit JSON-lines files and write the statuses to ``out`` (a glob such as ``statuses/*.jsonl``: one
+    file per input file, each line ending with a newline); return the summary. One pass over the cases.
+    """
+    from dask.base import compute
+
+    statuses, summary = audit_files(paths, today)
+    writes = statuses.to_textfiles(out, last_endline=True, compute=False)
+    *_, result = compute(*writes, summary)  # type: ignore[no-untyped-call]
+    return result  # type: ignore[no-any-return]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from quyche.decision import Decision
 from quyche.errors import EngineError, InvalidEvent, QuycheError, RuleFileError
@@ -19,6 +19,10 @@ from quyche.rules.assemble import Assembler
 from quyche.rules.compile import CompiledRegulation, compile_rules, event_fact
 from quyche.rules.loader import read_rules
 from quyche.rules.pyeval import PythonEngine
+
+if TYPE_CHECKING:
+    from quyche.auditing import Audit
+    from quyche.cases import Case, CaseStatus
 
 EngineName = Literal["durable", "python", "auto"]
 #: How many events ``evaluate_many`` validates and matches together (it reads that many ahead).
@@ -183,7 +187,7 @@ class Regulation:
                     None if isinstance(failure, (QuycheError, RecursionError)) else failure
                 )
 
-    def track(self, case: Mapping[str, Any] | Any, today: date | str | None = None) -> Any:
+    def track(self, case: Mapping[str, Any] | Case, today: date | str | None = None) -> CaseStatus:
         """The status of every duty of a case (contract §8): a :class:`quyche.cases.CaseStatus`.
 
         ``case`` is a case file's content (``{case, event, done, today}``) or a :class:`quyche.cases.Case`;
@@ -193,7 +197,7 @@ class Regulation:
 
         return track(self, case, today)
 
-    def audit(self, cases: Iterable[Any], today: date | str | None = None) -> Any:
+    def audit(self, cases: Iterable[Any], today: date | str | None = None) -> Audit:
         """Track many cases in this process, lazily, in order: a :class:`quyche.auditing.Audit` (iterate it for
         one :class:`quyche.auditing.AuditLine` per case, then read its ``summary``). See :func:`quyche.audit`
         for several processes.

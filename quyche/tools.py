@@ -150,6 +150,7 @@ def schema_texts() -> dict[str, str]:
     """The generated schema files, by name."""
     from pydantic import TypeAdapter
 
+    from quyche.cases import case_file_schema
     from quyche.events import Event
     from quyche.scenarios import scenario_file_schema
 
@@ -169,6 +170,11 @@ def schema_texts() -> dict[str, str]:
             TypeAdapter(Event).json_schema(),
             "quyche event",
             "One event (contract.md §3): its type and the fields of that type.",
+        ),
+        "case-file.schema.json": _with_header(
+            case_file_schema(),
+            "quyche case file (quyche track CASE)",
+            "One case over time (contract.md §8): the event, the duties done and the day to track it on.",
         ),
     }
     return {name: json.dumps(s, ensure_ascii=False, indent=2, sort_keys=True) + "\n" for name, s in schemas.items()}

@@ -105,3 +105,16 @@ def test_outside_a_registered_worker_the_recipe_says_what_to_do() -> None:
 
     with pytest.raises(quyche.QuycheError, match=r"register\(client\)"):
         _worker_regulation()
+
+
+def test_audit_to_textfiles_writes_the_local_lines_in_one_pass(client: Any, files: list[Path], tmp_path: Path) -> None:
+    from quyche.dask_audit import audit_to_textfiles
+
+    summary = audit_to_textfiles([str(p) for p in files], str(tmp_path / "out" / "*.jsonl"), today=TODAY)
+    written = sorted((tmp_path / "out").glob("*.jsonl"), key=lambda p: int(p.stem))
+    assert len(written) == len(files)
+    for path, out in zip(files, written, strict=True):
+        with path.open("rb") as stream:
+            local = "".join(line.json + "\n" for line in quyche.audit(stream, today=TODAY))
+        assert out.read_text(encoding="utf-8") == local
+    assert summary.cases == 3 * 151 and summary.invalid == 3

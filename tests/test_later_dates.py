@@ -218,3 +218,15 @@ def test_a_rule_counting_from_a_date_no_event_field_carries_is_a_load_error(tmp_
         .splitlines()[err.line - 1]
         .count("acceptance_day")
     )
+
+
+def test_every_later_date_is_in_the_guides() -> None:
+    root = Path(__file__).resolve().parent.parent / "docs"
+    vi_guide = (root / "cases.md").read_text(encoding="utf-8")
+    en_guide = (root / "cases.en.md").read_text(encoding="utf-8")
+    described = field_descriptions()
+    for event_type, later in LATER_DATES.items():
+        for name in later:
+            vi, en = described[name]
+            assert f"| `{event_type}` | `{name}` | {vi} |" in vi_guide, name
+            assert f"| `{event_type}` | `{name}` | {en} " in en_guide, name

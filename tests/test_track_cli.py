@@ -147,3 +147,18 @@ def test_missing_file_and_bad_today(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "no such file" in missing.stderr
     bad = CliRunner().invoke(main, ["track", str(EXAMPLE), "--today", "2024-02-30"])
     assert bad.exit_code == 2 and "today" in bad.stderr
+
+
+def test_case_files_match_their_published_schema(tmp_path: Path) -> None:
+    import jsonschema
+
+    from quyche.rules import yamlsafe
+
+    schema = json.loads((ROOT / "schemas" / "case-file.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    first = EXAMPLE.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../schemas/case-file.schema.json"
+    data = json.loads(json.dumps(yamlsafe.parse_file(EXAMPLE).data, default=str))
+    assert list(validator.iter_errors(data)) == []
+    assert list(validator.iter_errors({**data, "dones": []}))
+    assert list(validator.iter_errors({**data, "done": [{"party": "ubnd", "duty": "x"}]}))

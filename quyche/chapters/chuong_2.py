@@ -113,7 +113,7 @@ class SupervisionPlanned(EventBase):
     by: PartyId
     subject: PartyId | None = None
     supervision_start: LaterDate = described(
-        "ngày bắt đầu giám sát (ngày Đoàn giám sát làm việc với đối tượng chịu sự giám sát)",
+        "ngày bắt đầu giám sát (ngày Đoàn giám sát làm việc với cơ quan, tổ chức chịu sự giám sát)",
         "the first day of the supervision (the delegation's first working session with the supervised body)",
         None,
     )

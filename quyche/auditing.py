@@ -211,12 +211,6 @@ class Audit:
                 yield AuditLine(number, text, error)
             self._add(counts)
 
-    def __enter__(self) -> Audit:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
     def run(self) -> AuditSummary:
         """Go through every case without keeping the lines; return the summary."""
         for _ in self:

@@ -6,10 +6,7 @@
 'ubnd'
 """
 
-from quyche.auditing import Audit as Audit
-from quyche.auditing import AuditLine as AuditLine
 from quyche.auditing import AuditSummary as AuditSummary
-from quyche.auditing import BodyCounts as BodyCounts
 from quyche.auditing import audit as audit
 from quyche.cases import Case as Case
 from quyche.cases import CaseStatus as CaseStatus
@@ -33,10 +30,7 @@ from quyche.regulation import load as load
 __version__ = "0.1.0"
 
 __all__ = [
-    "Audit",
-    "AuditLine",
     "AuditSummary",
-    "BodyCounts",
     "Case",
     "CaseStatus",
     "Citation",

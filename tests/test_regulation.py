@@ -118,6 +118,8 @@ def test_public_api_is_small_and_pinned() -> None:
         [
             "Citation", "Deadline", "Decision", "DecisionWarning", "InvalidEvent", "QuycheError", "Regulation",
             "Responsibility", "RuleFileError", "TraceEntry", "label", "load", "parse_event",
+            # cases over time (contract §8)
+            "AuditSummary", "Case", "CaseStatus", "DoneEntry", "DutyStatus", "audit", "parse_case",
         ]
     )  # fmt: skip
     assert quyche.label("ubnd") == "Ủy ban nhân dân tỉnh"

@@ -86,7 +86,7 @@ class PetitionReceived(EventBase):
         None,
     )
     acceptance_date: Annotated[IsoDate | None, OnOrAfter(("date", "transfer_receipt_date"))] = described(
-        "ngày thụ lý (ngày cơ quan có thẩm quyền thụ lý giải quyết khiếu nại, tố cáo)",
+        "ngày thụ lý",
         "the day the competent body accepts the complaint or denunciation for settlement (thụ lý)",
         None,
     )
@@ -99,7 +99,7 @@ class PetitionResolved(EventBase):
     resolved_by: PartyId | Literal["other_local"]
     transferred_by: PartyId
     notice_date: LaterDate = described(
-        "ngày nhận được thông báo kết quả giải quyết của cơ quan có thẩm quyền",
+        "ngày nhận được thông báo kết quả giải quyết",
         "the day the forwarding body receives the competent body's notice of the result",
         None,
     )
@@ -113,7 +113,7 @@ class SupervisionPlanned(EventBase):
     by: PartyId
     subject: PartyId | None = None
     supervision_start: LaterDate = described(
-        "ngày bắt đầu giám sát (ngày Đoàn giám sát làm việc với cơ quan, tổ chức chịu sự giám sát)",
+        "ngày bắt đầu giám sát",
         "the first day of the supervision (the delegation's first working session with the supervised body)",
         None,
     )

@@ -29,6 +29,11 @@ from audit import TODAY, archive_lines, distinct_cases  # noqa: E402
 import quyche  # noqa: E402
 
 
+def _cpu() -> float:
+    """CPU seconds of this (worker) process so far."""
+    return time.process_time()
+
+
 def _digest(paths: list[Path]) -> str:
     h = hashlib.sha256()
     for p in paths:
@@ -61,6 +66,7 @@ def main() -> int:
             files.append(path)
         del lines
         local_out = root / "local.jsonl"
+        cpu0 = time.process_time()
         start = time.perf_counter()
         with local_out.open("w", encoding="utf-8") as out:
             for path in files:
@@ -68,7 +74,12 @@ def main() -> int:
                     for line in quyche.audit(stream, today=TODAY):
                         out.write(line.json + "\n")
         local_s = time.perf_counter() - start
-        print(f"local, 1 process: {args.cases / local_s:,.0f} cases/s ({local_s:.1f} s)", flush=True)
+        local_cpu = time.process_time() - cpu0
+        print(
+            f"local, 1 process: {args.cases / local_s:,.0f} cases/s ({local_s:.1f} s wall, {local_cpu:.1f} s CPU:"
+            f" {args.cases / local_cpu:,.0f} cases per CPU-second)",
+            flush=True,
+        )
         for workers in (1, 2):
             t0 = time.perf_counter()
             with (
@@ -80,15 +91,18 @@ def main() -> int:
                 register(client)
                 up = time.perf_counter() - t0
                 outdir = root / f"dask-{workers}"
+                before = sum(client.run(_cpu).values())
                 start = time.perf_counter()
                 result = audit_to_textfiles([str(p) for p in files], str(outdir / "*.jsonl"), today=TODAY)
                 seconds = time.perf_counter() - start
+                cpu = sum(client.run(_cpu).values()) - before
             written = sorted(outdir.glob("*.jsonl"), key=lambda p: int(p.stem))
             identical = _digest(written) == _digest([local_out])
             ok = ok and identical and result.cases == args.cases
             print(
-                f"dask, {workers} worker process(es): {args.cases / seconds:,.0f} cases/s ({seconds:.1f} s;"
-                f" cluster start {up:.1f} s); identical to the local run: {identical}",
+                f"dask, {workers} worker process(es): {args.cases / seconds:,.0f} cases/s ({seconds:.1f} s wall;"
+                f" workers' CPU {cpu:.1f} s: {args.cases / cpu:,.0f} cases per CPU-second; cluster start {up:.1f} s);"
+                f" identical to the local run: {identical}",
                 flush=True,
             )
     print(f"load average: {os.getloadavg()}")

@@ -18,8 +18,13 @@ The recipe for an archive held in a data platform (docs/scaling.md):
   local run over the same lines. Error lines are numbered within their partition.
 * :func:`audit_files` reads JSON-lines files with one partition per file (``blocksize=None``), so the
   numbers of error lines are the files' line numbers, and audits them.
-* :func:`audit_to_textfiles` does that and writes the statuses, one file per input file, computing the
-  statuses and the summary in **one** pass (computing them one after the other would audit twice).
+* :func:`audit_to_textfiles` does that and writes the statuses, one file per input file, and returns
+  the summary: each partition's task audits its cases once, writes its lines and returns its counts.
+
+:func:`audit_bag` gives two results from the same audit: computing them one after the other, or
+together with Dask's default graph optimisation (which fuses the audit into each of them), audits every
+case twice. Compute only one of them, or both with ``dask.compute(statuses, summary,
+optimize_graph=False)``, or use :func:`audit_to_textfiles`.
 
 The statuses come back as a bag of JSON strings, in order; the summary (an
 :class:`~quyche.auditing.AuditSummary`) as a Dask delayed value computed by a tree reduction, so
@@ -56,6 +61,7 @@ class RegulationPlugin(_WorkerPlugin):
         self.compiled = compiled
         self.engine = engine
         self.regulation: Regulation | None = None
+        self.audited = 0  # cases audited by this worker process (for monitoring)
 
     def setup(self, worker: Any) -> None:
         """Build the worker's Regulation (once per worker process)."""
@@ -79,7 +85,7 @@ def register(client: Any, regulation: Regulation | None = None) -> None:
     client.register_plugin(RegulationPlugin(regulation.compiled, regulation.engine), name=PLUGIN)
 
 
-def _worker_regulation() -> Regulation:
+def _worker_plugin() -> RegulationPlugin:
     from distributed import get_worker
 
     from quyche.errors import QuycheError
@@ -88,10 +94,15 @@ def _worker_regulation() -> Regulation:
         plugin = get_worker().plugins.get(PLUGIN)
     except ValueError:  # not in a worker
         plugin = None
-    regulation = getattr(plugin, "regulation", None)
-    if regulation is None:
+    if getattr(plugin, "regulation", None) is None:
         raise QuycheError("no quyche Regulation on this Dask worker: call quyche.dask_audit.register(client) first")
-    return regulation  # type: ignore[no-any-return]
+    return plugin  # type: ignore[return-value]
+
+
+def _worker_regulation() -> Regulation:
+    regulation = _worker_plugin().regulation
+    assert regulation is not None
+    return regulation
 
 
 #: One line of the audit on Dask: (status or error JSON, is it an error, counts). The counts of a whole
@@ -101,7 +112,10 @@ Record = tuple[str, bool, Counts]
 
 def _audit_partition(items: Iterable[Any], given: date | None, default: date) -> list[Record]:
     numbered = [(n, item) for n, item in enumerate(items, 1) if not _blank(item)]
-    lines, counts = process_chunk(_worker_regulation(), given, default, numbered)
+    plugin = _worker_plugin()
+    assert plugin.regulation is not None
+    lines, counts = process_chunk(plugin.regulation, given, default, numbered)
+    plugin.audited += len(numbered)
     records = [(text, error is not None, counts if i == 0 else {}) for i, (_, text, error) in enumerate(lines)]
     return records or [("", False, counts)]
 
@@ -158,6 +172,7 @@ def _summary(part: tuple[int, int, Counts], day: date) -> AuditSummary:
 def audit_bag(bag: Any, today: date | str | None = None) -> tuple[Any, Any]:
     """Audit a Dask bag of cases (JSON lines or mappings): ``(statuses, summary)`` — a bag of JSON lines
     in the bag's order and a delayed :class:`~quyche.auditing.AuditSummary`. Call :func:`register` first.
+    Both come from the same audit: compute one, or both with ``dask.compute(…, optimize_graph=False)``.
     """
     from dask.delayed import delayed
 
@@ -177,13 +192,37 @@ def audit_files(paths: str | Sequence[str], today: date | str | None = None) -> 
     return audit_bag(db.read_text(paths, blocksize=None), today)  # type: ignore[no-untyped-call]
 
 
-def audit_to_textfiles(paths: str | Sequence[str], out: str, today: date | str | None = None) -> AuditSummary:
-    """Audit JSON-lines files and write the statuses to ``out`` (a glob such as ``statuses/*.jsonl``: one
-    file per input file, each line ending with a newline); return the summary. One pass over the cases.
-    """
-    from dask.base import compute
+def _write_and_count(records: list[Record], path: str) -> tuple[int, int, Counts]:
+    """Write one partition's status lines to ``path`` (any filesystem fsspec opens); return its counts."""
+    import fsspec
 
-    statuses, summary = audit_files(paths, today)
-    writes = statuses.to_textfiles(out, last_endline=True, compute=False)
-    *_, result = compute(*writes, summary)  # type: ignore[no-untyped-call]
+    with fsspec.open(path, "w", encoding="utf-8") as out:
+        for text, _, _ in records:
+            if text:
+                out.write(text)
+                out.write("\n")
+    return _per_partition(records)
+
+
+def audit_to_textfiles(paths: str | Sequence[str], out: str, today: date | str | None = None) -> AuditSummary:
+    """Audit JSON-lines files and write the statuses to ``out``, a path with one ``*`` (such as
+    ``statuses/*.jsonl``: ``*`` is the partition's number, one file per input file, each line ending with
+    a newline); return the summary. Every case is audited once: each partition's task writes its lines
+    and returns its counts.
+    """
+    import dask.bag as db
+    from dask.base import compute
+    from dask.delayed import delayed
+
+    if out.count("*") != 1:
+        from quyche.errors import QuycheError
+
+        raise QuycheError(f"the output path must hold one '*' (the partition's number), got {out!r}")
+    given = None if today is None else _date(today, ["today"])
+    default = given or date.today()
+    records = db.read_text(paths, blocksize=None).map_partitions(_audit_partition, given, default)  # type: ignore[no-untyped-call]
+    parts = records.to_delayed(optimize_graph=False)
+    written = [delayed(_write_and_count)(part, out.replace("*", str(i))) for i, part in enumerate(parts)]
+    summary = delayed(_summary)(delayed(_aggregate)(written), default)
+    (result,) = compute(summary)  # type: ignore[no-untyped-call]
     return result  # type: ignore[no-any-return]

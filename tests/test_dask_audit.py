@@ -110,7 +110,10 @@ def test_outside_a_registered_worker_the_recipe_says_what_to_do() -> None:
 def test_audit_to_textfiles_writes_the_local_lines_in_one_pass(client: Any, files: list[Path], tmp_path: Path) -> None:
     from quyche.dask_audit import audit_to_textfiles
 
+    before = sum(client.run(lambda dask_worker: dask_worker.plugins[PLUGIN].audited).values())
     summary = audit_to_textfiles([str(p) for p in files], str(tmp_path / "out" / "*.jsonl"), today=TODAY)
+    after = sum(client.run(lambda dask_worker: dask_worker.plugins[PLUGIN].audited).values())
+    assert after - before == 3 * 151  # every case audited once, not once per result
     written = sorted((tmp_path / "out").glob("*.jsonl"), key=lambda p: int(p.stem))
     assert len(written) == len(files)
     for path, out in zip(files, written, strict=True):

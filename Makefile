@@ -9,7 +9,7 @@ MIN_RULES ?= 95
 # (the fix merged upstream in jruizgit/rules PR #403, never released). Only on 3.13 and later.
 DURABLE_CPPFLAGS := $(shell $(PYTHON) -c 'import sys; print("-DPyEval_CallObject=PyObject_CallObject" if sys.version_info >= (3, 13) else "")')
 
-.PHONY: install example explorer test lint typecheck pytest scenarios docs docs-check schemas bench clean
+.PHONY: install example explorer test lint typecheck pytest scenarios docs docs-check schemas bench bench-audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ explorer: $(STAMP)
 test: lint typecheck pytest scenarios docs-check
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check quyche tests $(wildcard benchmarks)
+	$(VENV)/bin/ruff check quyche tests $(wildcard benchmarks) $(wildcard examples/*.py)
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy quyche
@@ -53,6 +53,9 @@ schemas: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+
+bench-audit: $(STAMP)
+	$(PY) benchmarks/audit.py
 
 clean:
 	rm -rf $(VENV) .venv313 build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

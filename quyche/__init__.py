@@ -12,6 +12,13 @@ The event models (``quyche.PetitionReceived`` …), the ``Literal`` aliases of i
 and the decision's models are typed for ``mypy --strict``. See ``docs/reference.md``.
 """
 
+from quyche.auditing import AuditSummary as AuditSummary
+from quyche.auditing import audit as audit
+from quyche.cases import Case as Case
+from quyche.cases import CaseStatus as CaseStatus
+from quyche.cases import DoneEntry as DoneEntry
+from quyche.cases import DutyStatus as DutyStatus
+from quyche.cases import parse_case as parse_case
 from quyche.chapters.chuong_1 import BodyId as BodyId
 from quyche.chapters.chuong_1 import OfficeId as OfficeId
 from quyche.chapters.chuong_1 import OtherRecipientId as OtherRecipientId
@@ -53,13 +60,18 @@ __version__ = "0.2.0.dev0"
 __all__ = [
     "AmendmentProposed",
     "AnnualReview",
+    "AuditSummary",
     "BodyId",
+    "Case",
+    "CaseStatus",
     "Citation",
     "CitizenReception",
     "Deadline",
     "Decision",
     "DecisionWarning",
+    "DoneEntry",
     "DraftConsultation",
+    "DutyStatus",
     "ErrorDetail",
     "Event",
     "EventBase",
@@ -83,7 +95,9 @@ __all__ = [
     "TraceEntry",
     "VoterContact",
     "VoterPetition",
+    "audit",
     "label",
     "load",
+    "parse_case",
     "parse_event",
 ]

@@ -1,4 +1,5 @@
-"""The ``quyche`` command (docs/reference.md §6): evaluate, explain, check, validate, events.
+"""The ``quyche`` command (docs/reference.md §6): evaluate, explain, check, validate, events, track, audit,
+coverage, serve, site.
 
 Every command's help (its docstring and option texts) is plain text for a terminal, never RST markup,
 and names no file the installed package lacks; ``tests/test_help.py`` checks it.
@@ -49,6 +50,15 @@ def _guard(func: F) -> F:
 
 
 def _read_event(source: str, command: str = "evaluate") -> Any:
+    data, name = _read_file(source, command, "event")
+    what = _not_an_event(data, name)
+    if what is not None:
+        raise InvalidEvent(f"{name} {what}", [{"loc": [], "msg": "not an event file"}])
+    return data
+
+
+def _read_file(source: str, command: str, what: str) -> tuple[Any, str]:
+    """The YAML or JSON document of a file (or stdin), and the name to give it in messages."""
     if source == "-":
         raw = sys.stdin.buffer.read(yamlsafe.MAX_BYTES + 1)
         name = "<stdin>"
@@ -56,7 +66,7 @@ def _read_event(source: str, command: str = "evaluate") -> Any:
         path = Path(source)
         if path.is_dir():
             raise InvalidEvent(
-                f"{source} is a folder: quyche {command} takes one event file (YAML or JSON); "
+                f"{source} is a folder: quyche {command} takes one {what} file (YAML or JSON); "
                 f"to run the scenario files of a folder: quyche check {source}",
                 [{"loc": [], "msg": "a folder, not an event file"}],
             )
@@ -65,13 +75,9 @@ def _read_event(source: str, command: str = "evaluate") -> Any:
         raw = path.read_bytes()[: yamlsafe.MAX_BYTES + 1]
         name = source
     try:
-        data = yamlsafe.parse(raw, name).data
+        return yamlsafe.parse(raw, name).data, name
     except QuycheError as exc:
-        raise InvalidEvent(f"cannot read the event: {exc}", [{"loc": [], "msg": str(exc)}]) from None
-    what = _not_an_event(data, name)
-    if what is not None:
-        raise InvalidEvent(f"{name} {what}", [{"loc": [], "msg": "not an event file"}])
-    return data
+        raise InvalidEvent(f"cannot read the {what}: {exc}", [{"loc": [], "msg": str(exc)}]) from None
 
 
 def _not_an_event(data: Any, name: str) -> str | None:
@@ -389,6 +395,109 @@ def site(out: str, rules: str | None, scenarios: tuple[str, ...], engine: str) -
     reg = _regulation(rules, engine)
     written = write_site(reg, _scenario_paths(scenarios), Path(out))
     click.echo(f"wrote {len(written)} files to {out} (open {Path(out) / 'index.html'})")
+
+
+def _read_case(source: str) -> Any:
+    """A case file (YAML or JSON), or an InvalidEvent naming the file."""
+    return _read_file(source, "track", "case")[0]
+
+
+@main.command()
+@click.argument("source", metavar="CASE|-")
+@click.option(
+    "--today", default=None, help="Track as of this ISO date (default: the case's today, else the current date)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", "ics"]),
+    default="text",
+    show_default=True,
+    help="text for people, JSON, CSV rows, or an iCalendar file (one event per dated duty).",
+)
+@_lang_option
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False), default=None, help="Write to FILE.")
+@_engine_option
+@_rules_option
+@_guard
+def track(
+    source: str, today: str | None, fmt: str, lang: str, output: str | None, engine: str, rules: str | None
+) -> None:
+    """Track a case (an event and the duties done): each duty met, late, overdue, open or undated."""
+    from quyche import case_formats
+
+    case = _read_case(source)
+    reg = _regulation(rules, engine)
+    status = reg.track(case, today=today)
+    data: bytes
+    if fmt == "json":
+        data = (json.dumps(status.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    elif fmt == "csv":
+        data = case_formats.status_csv(status, lang, reg).encode("utf-8")  # type: ignore[arg-type]
+    elif fmt == "ics":
+        data = case_formats.status_ics(status, lang, reg)  # type: ignore[arg-type]
+    else:
+        data = case_formats.status_text(status, lang, reg).encode("utf-8")  # type: ignore[arg-type]
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        _write(output, data)
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror or exc}")
+
+
+@main.command()
+@click.argument("source", metavar="CASES.jsonl|-")
+@click.option(
+    "--today", default=None, help="Audit as of this ISO date (default: each case's today, else the current date)."
+)
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="The summary per body: a table for people, JSON or CSV.",
+)
+@_lang_option
+@click.option(
+    "--output", "-o", "output", type=click.Path(dir_okay=False), default=None,
+    help="Write the statuses (JSON lines) to FILE instead of stdout.",
+)
+@click.option(
+    "--summary", "summary_path", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+    help="Write the summary to FILE ('-': stdout) instead of stderr.",
+)
+@_engine_option
+@_rules_option
+@_guard
+def audit(
+    source: str,
+    today: str | None,
+    workers: int,
+    fmt: str,
+    lang: str,
+    output: str | None,
+    summary_path: str | None,
+    engine: str,
+    rules: str | None,
+) -> None:
+    """Audit an archive of cases (one JSON case per line): one status per line out, then a summary per body.
+
+    The statuses go to stdout (or --output), one JSON line per non-blank input line, in order; a bad line
+    gives {"line": N, "error": "…"} and the rest go on. The summary goes to stderr (or --summary). Exit 0
+    when every line is a valid case, 2 when some are not.
+    """
+    from quyche.audit_cli import run_audit
+
+    sys.exit(run_audit(source, _regulation(rules, engine), today, workers, fmt, lang, output, summary_path))
 
 
 if __name__ == "__main__":  # pragma: no cover

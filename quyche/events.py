@@ -29,7 +29,7 @@ from quyche.chapters.chuong_3 import MeetingConvened, ReportIssued
 from quyche.chapters.chuong_4 import InformationRequest
 from quyche.chapters.chuong_6 import AmendmentProposed, AnnualReview
 from quyche.errors import ErrorDetail, InvalidEvent, did_you_mean, plain_message
-from quyche.events_base import EventBase, short_repr
+from quyche.events_base import LATER_DATE_ERROR, EventBase, later_date_fields, short_repr
 
 #: The ``type`` of an event (one per event model).
 EventType = Literal[
@@ -150,6 +150,24 @@ def _field_specs(model: type[BaseModel]) -> dict[str, FieldSpec]:
 
 FIELD_SPECS: dict[str, dict[str, FieldSpec]] = {t: _field_specs(m) for t, m in EVENT_TYPES.items()}
 
+#: The later dates of each event type (docs/reference.md §3): field -> the fields it may not precede.
+LATER_DATES: dict[str, dict[str, tuple[str, ...]]] = {t: later_date_fields(m) for t, m in EVENT_TYPES.items()}
+
+
+def field_descriptions(event_type: str | None = None) -> dict[str, tuple[str, str]]:
+    """The meaning of the event fields declared with ``described``: name -> (Vietnamese, English), for one
+    event type, or for all (a field's first declaration, in the order of the regulation).
+    """
+    out: dict[str, tuple[str, str]] = {}
+    models = EVENT_TYPES.values() if event_type is None else [EVENT_TYPES[event_type]]
+    for model in models:
+        for name, info in model.model_fields.items():
+            extra = info.json_schema_extra
+            vi = extra.get("description_vi") if isinstance(extra, dict) else None
+            if isinstance(vi, str) and info.description:
+                out.setdefault(name, (vi, info.description))
+    return out
+
 
 def _loc(raw: tuple[int | str, ...], event_type: str | None) -> list[int | str]:
     """The field path of a pydantic error: drop the union tag and the names of union members."""
@@ -219,6 +237,8 @@ def invalid_event(exc: ValidationError, model: type[EventBase] | None = None) ->
         loc = _loc(tuple(err["loc"]), event_type)
         if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
             loc = ["type"]
+        elif err["type"] == LATER_DATE_ERROR:  # a model-level check that names its field
+            loc = [str(err.get("ctx", {}).get("field", ""))]
         if tuple(loc) in seen:  # one message per field (a union reports each member)
             continue
         seen.add(tuple(loc))

@@ -2,17 +2,24 @@
 
 Each field's meaning, in Vietnamese and English, is declared next to it with :func:`described`; the
 reference (``docs/reference.md``), ``quyche events TYPE`` and the JSON Schema read it from there.
+
+Later dates (docs/reference.md, "Later dates"): a date of the case's later course that a deadline counts
+from — the day a complaint is accepted (*thụ lý*), the day a forwarded case reaches the competent
+body … — is an optional date field of its event type, declared with :data:`LaterDate` and documented
+with :func:`described`. Such a field may not be before the event's own ``date`` (nor before the other
+fields it names): :class:`EventBase` checks it, and the error names the field.
 """
 
 from __future__ import annotations
 
 import re
 import reprlib
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
-from pydantic_core import PydanticUndefined
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError, PydanticUndefined
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -52,6 +59,31 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 ArticleNo = Annotated[int, Field(ge=1, le=23)]
 
 
+@dataclass(frozen=True)
+class OnOrAfter:
+    """Marks a later date (``Annotated`` metadata): it may not be before the fields named here."""
+
+    fields: tuple[str, ...] = ("date",)
+
+
+#: A later date of the case (optional): on or after the event's own ``date`` when both are given. A
+#: later date that must also follow another one is ``Annotated[IsoDate | None, OnOrAfter(("date", X))]``.
+LaterDate = Annotated[IsoDate | None, OnOrAfter()]
+
+#: The error type of a later date before a date it must follow (``err["ctx"]["field"]`` names it).
+LATER_DATE_ERROR = "later_date_before"
+
+
+def later_date_fields(model: type[BaseModel]) -> dict[str, tuple[str, ...]]:
+    """The later dates of an event model: field name -> the fields it may not precede."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name, info in model.model_fields.items():
+        for meta in info.metadata:
+            if isinstance(meta, OnOrAfter):
+                out[name] = meta.fields
+    return out
+
+
 class EventBase(BaseModel):
     """Fields every event may carry: an ``id`` echoed back and the ``date`` it happens or is received.
 
@@ -77,6 +109,32 @@ class EventBase(BaseModel):
         "of a rule that applies.",
         None,
     )
+
+    #: The later dates of this event type and the fields each may not precede (set per subclass).
+    later_dates: ClassVar[tuple[tuple[str, tuple[str, ...]], ...]] = ()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.later_dates = tuple(later_date_fields(cls).items())
+
+    @model_validator(mode="after")
+    def _later_dates_in_order(self) -> EventBase:
+        for name, after in self.later_dates:
+            value = self.__dict__.get(name)
+            if value is None:
+                continue
+            for other in after:
+                earlier = self.__dict__.get(other)
+                if earlier is not None and value < earlier:
+                    what = "the event's date" if other == "date" else other
+                    raise PydanticCustomError(
+                        LATER_DATE_ERROR,
+                        f"{value.isoformat()} is before {what} {earlier.isoformat()}: "
+                        "a later date of the case cannot precede it",
+                        {"field": name, "after": other},
+                    )
+        return self
 
     def __init__(self, /, **data: Any) -> None:
         try:

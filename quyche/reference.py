@@ -3,8 +3,9 @@
 Every event type, every field with its kind, accepted values (with their Vietnamese and English labels),
 whether it is required, and its meaning in both languages — declared next to the field with
 :func:`~quyche.events_base.described`. For each date field it also lists the deadlines of the rules
-that count from it, and for each event type the dates the rules count from that the event does not
-give (their due dates stay unknown). So a field or a deadline added later appears here by itself.
+that count from it, and for each event type its later dates: the optional date fields of the case's
+later course (the day a complaint is accepted …) that a tracker gives as the case advances, each with
+the due dates it makes computable. So a field or a deadline added later appears here by itself.
 
 ``quyche events [TYPE]`` prints this for people (``--lang en``) or as JSON (``--format json``);
 ``python -m quyche.tools docs`` writes it into ``docs/reference.md`` and ``docs/reference.vi.md``.
@@ -16,8 +17,8 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from quyche.chapters.chuong_1 import PARTIES
-from quyche.chapters.chuong_2 import EXTERNAL_ANCHORS
-from quyche.events import EVENT_TYPES, FIELD_SPECS
+from quyche.chapters.chuong_2 import LATER_DATE_LABELS
+from quyche.events import EVENT_TYPES, FIELD_SPECS, LATER_DATES
 from quyche.labels import EVENT_LABELS
 
 if TYPE_CHECKING:
@@ -45,9 +46,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "values": ("giá trị", "values"),
     "counts_from": ("thời hạn tính từ ngày này", "deadlines counted from this date"),
     "later": (
-        "Ngày làm căn cứ tính thời hạn mà sự kiện này chưa có trường tương ứng (ngày đến hạn của các "
-        "nhiệm vụ này để trống — chưa tính được)",
-        "Dates the rules count from that this event does not give (those due dates stay null: not computable)",
+        "Các ngày về sau của vụ việc (trường không bắt buộc; khi sự kiện có ngày này thì tính được hạn của "
+        "các nhiệm vụ sau, nếu không thì hạn để trống)",
+        "Later dates of the case (optional fields; an event that gives one gets the due dates of these "
+        "duties, otherwise they stay null)",
     ),
     "example": ("Ví dụ", "Example"),
     "more": ("Các trường của một loại: quyche events LOẠI", "The fields of one type: quyche events TYPE"),
@@ -95,7 +97,7 @@ class FieldDoc:
 
 @dataclass(frozen=True)
 class LaterDate:
-    """A date a rule's deadline counts from that no field of the event type gives."""
+    """A later date of the case: an optional date field of the event type, and the deadlines counting from it."""
 
     anchor: str
     label_vi: str
@@ -177,9 +179,8 @@ def event_docs(compiled: Plan | None = None) -> list[EventDoc]:
             )
         fields.sort(key=lambda f: (not f.required, f.name not in ("id", "date"), list(specs).index(f.name)))
         later = tuple(
-            LaterDate(anchor, *EXTERNAL_ANCHORS.get(anchor, (anchor, anchor)), tuple(found))
-            for anchor, found in uses.items()
-            if anchor not in specs and anchor != "reference_date"
+            LaterDate(name, *LATER_DATE_LABELS.get(name, (name, name)), tuple(uses.get(name, ())))
+            for name in LATER_DATES[event_type]
         )
         vi, en = EVENT_LABELS[event_type]
         out.append(EventDoc(event_type, model.ARTICLE, vi, en, tuple(fields), later))
@@ -308,9 +309,11 @@ def events_markdown(docs: list[EventDoc], lang: Lang = "en") -> str:
             out.append(
                 "- "
                 + (
-                    "Ngày làm căn cứ tính thời hạn mà sự kiện chưa có trường tương ứng (ngày đến hạn để trống): "
+                    "Các ngày về sau của vụ việc (khi sự kiện có ngày này thì tính được hạn, nếu không thì `due` "
+                    "để trống): "
                     if vi
-                    else "Dates the rules count from that the event does not give (their `due` is null): "
+                    else "Later dates of the case (an event that gives one gets the `due` of these duties, "
+                    "otherwise it is null): "
                 )
                 + "; ".join(
                     f"`{x.anchor}` — {x.label_vi if vi else x.label_en} ("

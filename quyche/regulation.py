@@ -23,6 +23,8 @@ from quyche.rules.read import read_rules
 from quyche.rules.runtime import Runtime, event_fact
 
 if TYPE_CHECKING:
+    from quyche.auditing import Audit
+    from quyche.cases import Case, CaseStatus
     from quyche.why import WhyNot
 
 EngineName = Literal["durable", "python", "auto"]
@@ -249,6 +251,25 @@ class Regulation:
         from quyche.why import why_not
 
         return why_not(self, event, rule_id, as_of)
+
+    def track(self, case: Mapping[str, Any] | Case, today: date | str | None = None) -> CaseStatus:
+        """The status of every duty of a case (docs/cases.en.md): a :class:`quyche.cases.CaseStatus`.
+
+        ``case`` is a case file's content (``{case, event, done, today}``) or a :class:`quyche.cases.Case`;
+        ``today`` (default: the case's ``today``, else the current date) is the day the statuses are for.
+        """
+        from quyche.cases import track
+
+        return track(self, case, today)
+
+    def audit(self, cases: Iterable[Any], today: date | str | None = None) -> Audit:
+        """Track many cases in this process, lazily, in order: a :class:`quyche.auditing.Audit` (iterate it for
+        one :class:`quyche.auditing.AuditLine` per case, then read its ``summary``). See :func:`quyche.audit`
+        for several processes.
+        """
+        from quyche.auditing import Audit
+
+        return Audit(cases, today=today, regulation=self)
 
     def close(self) -> None:
         """Release the engine's resources (durable-rules keeps rulesets in a process-wide table)."""

@@ -56,7 +56,7 @@ from pydantic.fields import FieldInfo
 
 from quyche.chapters.chuong_1 import OFFICES, PARTIES, RECIPIENTS, SETS
 from quyche.decision import Decision
-from quyche.events import EVENT_TYPES, FIELD_SPECS, FieldSpec
+from quyche.events import EVENT_TYPES, FIELD_SPECS, LATER_DATES, FieldSpec
 
 __all__ = [
     "INVALID_KINDS",
@@ -78,6 +78,7 @@ __all__ = [
     "invalid_event_cases",
     "invalid_events",
     "json_values",
+    "later_dates_in_order",
     "offices",
     "parties",
     "recipients",
@@ -233,7 +234,19 @@ def _event_strategy(event_type: str, dated: S[date]) -> S[dict[str, Any]]:
             continue
         strategy = _value_strategy(info.annotation, dated, _Bounds().merge(info.metadata))
         (required if info.is_required() else optional)[name] = strategy
-    return st.fixed_dictionaries(required, optional=optional)
+    drawn = st.fixed_dictionaries(required, optional=optional)
+    return drawn.map(later_dates_in_order) if LATER_DATES[event_type] else drawn
+
+
+def later_dates_in_order(event: dict[str, Any]) -> dict[str, Any]:
+    """Make an event whose dates were drawn independently valid: move each later date (docs/reference.md §3,
+    "Later dates") to the latest of itself and the dates it may not precede (``date`` …), in place, and
+    return the event. Equal dates — the boundary — are then common. For generators of test events.
+    """
+    for name, after in LATER_DATES[str(event["type"])].items():
+        if name in event:
+            event[name] = max([event[name], *(event[a] for a in after if a in event)])  # ISO strings sort as dates
+    return event
 
 
 def events(
@@ -721,5 +734,5 @@ def event_mix(n: int, seed: int = 20240601) -> list[dict[str, Any]]:
             ev["date"] = (first + timedelta(days=rng.randrange(8 * 365))).isoformat()
         if rng.random() < 0.2:
             ev["id"] = f"EV-{i:07d}"
-        out.append(ev)
+        out.append(later_dates_in_order(ev))
     return out

@@ -364,6 +364,7 @@ def schema_texts() -> dict[str, str]:
     """The generated schema files, by name."""
     from pydantic import TypeAdapter
 
+    from quyche.cases import case_file_schema
     from quyche.decision import Decision
     from quyche.events import Event
     from quyche.scenarios import scenario_file_schema
@@ -390,6 +391,11 @@ def schema_texts() -> dict[str, str]:
             "quyche decision",
             "The JSON form of a decision (docs/reference.md §4): what quyche evaluate prints, "
             "Decision.model_dump_json() writes and Decision.model_validate_json() reads.",
+        ),
+        "case-file.schema.json": _with_header(
+            case_file_schema(),
+            "quyche case file (quyche track CASE)",
+            "One case over time (docs/cases.en.md): the event, the duties done and the day to track it on.",
         ),
     }
     return {name: json.dumps(s, ensure_ascii=False, indent=2, sort_keys=True) + "\n" for name, s in schemas.items()}

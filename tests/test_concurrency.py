@@ -19,7 +19,7 @@ import quyche
 from quyche.decision import Decision
 from quyche.events import EVENT_TYPES, FIELD_SPECS
 from quyche.regulation import Regulation
-from quyche.testing import MAX_DATE, MIN_DATE, hang_guard
+from quyche.testing import MAX_DATE, MIN_DATE, hang_guard, later_dates_in_order
 
 THREADS = 8
 ROUNDS = 2  # each thread evaluates every event this many times
@@ -57,7 +57,7 @@ def corpus(seed: int = 20210701) -> list[tuple[dict[str, Any], date | None]]:
                 elif s.kind == "list":
                     event[s.name] = sorted(rnd.sample(range(1, 24), rnd.randrange(4)))
             as_of = MIN_DATE + timedelta(days=rnd.randrange(span)) if rnd.random() < 0.3 else None
-            out.append((event, as_of))
+            out.append((later_dates_in_order(event), as_of))
     return out
 
 

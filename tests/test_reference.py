@@ -85,24 +85,29 @@ def test_events_command_json_and_unknown_type() -> None:
 
 
 def test_a_field_added_to_a_model_appears_in_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The reference is read from the models: a later-date field declared with `described` shows up
-    without touching the reference code (as the helper adding such fields relies on)."""
+    """The reference is read from the models: a date field declared with `described` shows up without
+    touching the reference code; a later date (`LaterDate`) is listed with the deadlines counted from it."""
     from quyche.chapters.chuong_2 import PetitionReceived
     from quyche.events import _field_specs
 
     class Later(PetitionReceived):
-        acceptance_date: IsoDate | None = described("Ngày thụ lý đơn.", "The day the complaint is accepted.", None)
+        hearing_date: IsoDate | None = described("Ngày đối thoại.", "The day of the dialogue.", None)
 
     monkeypatch.setitem(EVENT_TYPES, "petition_received", Later)
     monkeypatch.setitem(FIELD_SPECS, "petition_received", _field_specs(Later))
     reg = quyche.load(engine="python")
     doc = reference.find("petition_received", reg.compiled)
-    field = next(f for f in doc.fields if f.name == "acceptance_date")
-    assert not field.required and field.kind == "date" and field.description_vi == "Ngày thụ lý đơn."
-    assert any(u.duty == "settle_complaint" for u in field.deadlines)
-    assert "acceptance_date" not in {d.anchor for d in doc.later_dates}
+    field = next(f for f in doc.fields if f.name == "hearing_date")
+    assert not field.required and field.kind == "date" and field.description_vi == "Ngày đối thoại."
+    assert field.deadlines == ()  # no rule counts from it
+    accepted = next(f for f in doc.fields if f.name == "acceptance_date")
+    assert any(u.duty == "settle_complaint" for u in accepted.deadlines)
+    later = {d.anchor: d for d in doc.later_dates}
+    assert set(later) == {"transfer_receipt_date", "acceptance_date"}
+    assert later["acceptance_date"].label_vi == "ngày thụ lý"
+    assert later["acceptance_date"].deadlines == accepted.deadlines
     text = reference.events_markdown([doc], "en")
-    assert "**`acceptance_date`** (optional; a date, written YYYY-MM-DD): The day the complaint is accepted." in text
+    assert "**`hearing_date`** (optional; a date, written YYYY-MM-DD): The day of the dialogue." in text
 
 
 def test_reference_docs_are_current_and_complete() -> None:

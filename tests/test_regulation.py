@@ -123,6 +123,8 @@ def test_public_api_is_small_and_pinned() -> None:
             # typed events and identifiers (issue 14)
             "Event", "EventBase", "EventType", "ErrorDetail", "PartyId", "OfficeId", "OtherRecipientId", "BodyId",
             "ModeId", *(m.__name__ for m in EVENT_MODELS),
+            # cases over time (contract §8)
+            "AuditSummary", "Case", "CaseStatus", "DoneEntry", "DutyStatus", "audit", "parse_case",
         ]
     )  # fmt: skip
     for name in quyche.__all__:

@@ -13,6 +13,7 @@ corrected decision it must give.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -21,8 +22,9 @@ import pytest
 from review_classes import DETECTORS
 
 from quyche.decision import Decision
-from quyche.events import EVENT_TYPES, FIELD_SPECS
+from quyche.events import EVENT_TYPES, FIELD_SPECS, LATER_DATES
 from quyche.regulation import Regulation
+from quyche.testing import later_dates_in_order
 
 DATES: tuple[date | None, ...] = (
     None,
@@ -54,16 +56,28 @@ def _values(event_type: str, name: str, day: date | None) -> list[Any]:
 
 
 def sweep() -> Iterator[dict[str, Any]]:
-    """Every combination of every event type's values, on each of ``DATES``."""
+    """Every combination of every event type's values, on each of ``DATES``; the later dates of a case
+    (``acceptance_date`` …) are given together: all absent, all six days or all thirty days after the
+    event's date, then put in the order they must keep (``quyche.testing.later_dates_in_order``)."""
+    seen: set[str] = set()
     for event_type in sorted(EVENT_TYPES):
-        names = [n for n in FIELD_SPECS[event_type] if n not in ("id", "date")]
+        later = list(LATER_DATES[event_type])
+        names = [n for n in FIELD_SPECS[event_type] if n not in ("id", "date", *later)]
         for day in DATES:
+            base = day or date(2024, 9, 16)
             for combo in itertools.product(*(_values(event_type, n, day) for n in names)):
-                event: dict[str, Any] = {"type": event_type}
-                event.update({n: v for n, v in zip(names, combo, strict=True) if v is not None})
-                if day is not None:
-                    event["date"] = day.isoformat()
-                yield event
+                for offset in (None, 6, 30) if later else (None,):
+                    event: dict[str, Any] = {"type": event_type}
+                    event.update({n: v for n, v in zip(names, combo, strict=True) if v is not None})
+                    if day is not None:
+                        event["date"] = day.isoformat()
+                    if offset is not None:
+                        event.update({n: (base + timedelta(days=offset)).isoformat() for n in later})
+                    later_dates_in_order(event)
+                    key = json.dumps(event, sort_keys=True)
+                    if key not in seen:
+                        seen.add(key)
+                        yield event
 
 
 EVENTS = list(sweep())

@@ -305,3 +305,82 @@ def test_the_event_body_is_json_whatever_the_content_type(client: TestClient, co
     headers = {"content-type": content_type} if content_type else {}
     response = client.post("/v1/evaluate", content=b'{"type": "annual_review", "year": 2025}', headers=headers)
     assert response.status_code == 200 and response.json()["lead"] == "btt_ubmttq"
+
+
+# -- POST /v1/track ------------------------------------------------------------------------------------
+
+CASE: dict[str, Any] = {
+    "case": "HS-2024-0012",
+    "event": {
+        **COMPLAINT,
+        "date": "2024-03-04",
+        "transfer_receipt_date": "2024-03-08",
+        "acceptance_date": "2024-03-15",
+    },
+    "done": [
+        {"party": "btt_ubmttq", "duty": "forward_petition", "on": "2024-03-07"},
+        {"party": "ubnd", "duty": "accept_complaint", "on": "2024-03-25"},
+    ],
+    "today": "2024-04-20",
+}
+
+
+def test_track_is_the_library_case_status(served: Any) -> None:
+    client, reg = served
+    response = client.post("/v1/track", json=CASE)
+    assert response.status_code == 200, response.text
+    expected = reg.track(CASE)
+    assert response.json() == expected.model_dump(mode="json")
+    statuses = {(d["party"], d["duty"]): d["status"] for d in response.json()["duties"]}
+    assert statuses[("btt_ubmttq", "forward_petition")] == "met"
+    assert statuses[("ubnd", "accept_complaint")] == "late"  # 10 days from 08/03 end 18/03; done 25/03
+    assert "overdue" in statuses.values()  # the answer to the citizen, not done by 20/04
+
+
+def test_track_today_in_the_query_overrides_the_case(client: TestClient, python_reg: Regulation) -> None:
+    response = client.post("/v1/track", params={"today": "2024-03-10"}, json=CASE)
+    assert response.status_code == 200, response.text
+    assert response.json() == python_reg.track(CASE, today="2024-03-10").model_dump(mode="json")
+    assert response.json()["today"] == "2024-03-10"
+
+
+@pytest.mark.parametrize(
+    ("case", "loc", "needle"),
+    [
+        (
+            {**CASE, "done": [{"party": "ubnd", "duty": "forward_petitio", "on": "2024-03-07"}]},
+            ["done", 0],
+            "did you mean",
+        ),
+        ({**CASE, "event": {**CASE["event"], "kind": "complain"}}, ["event", "kind"], "complaint"),
+        (
+            {**CASE, "event": {**CASE["event"], "acceptance_date": "2024-03-01"}},
+            ["event", "acceptance_date"],
+            "before",
+        ),
+        ({**CASE, "donee": []}, ["donee"], "did you mean 'done'"),
+        ({"done": []}, ["event"], "required"),
+    ],
+)
+def test_a_bad_case_is_422_with_the_library_errors(
+    client: TestClient, python_reg: Regulation, case: dict[str, Any], loc: list[Any], needle: str
+) -> None:
+    response = client.post("/v1/track", json=case)
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    with pytest.raises(InvalidEvent) as info:
+        python_reg.track(case)
+    assert errors == [{"loc": list(e["loc"]), "msg": e["msg"]} for e in info.value.errors]
+    assert errors[0]["loc"][: len(loc)] == loc and needle in errors[0]["msg"], errors
+
+
+def test_track_is_in_the_openapi_description(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    track = spec["paths"]["/v1/track"]["post"]
+    assert track["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/CaseStatus"
+    }
+    body = track["requestBody"]["content"]["application/json"]["schema"]
+    assert body["$ref"] == "#/components/schemas/CaseBody"
+    assert set(spec["components"]["schemas"]["CaseBody"]["properties"]) == {"case", "event", "done", "today"}
+    assert {p["name"] for p in track["parameters"]} == {"today"}

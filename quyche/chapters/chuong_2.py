@@ -2,6 +2,11 @@
 
 Field names and enumerations are fixed by the public contract (docs/reference.md §3). Each field
 states its meaning in Vietnamese and English (:func:`~quyche.events_base.described`).
+
+The later dates of a case (the day a complaint is accepted, the day a forwarded case reaches the
+competent body, the day a session closes …) are optional date fields of their event type: a deadline
+may count only from a date field of its event type, so a new anchor is one more field declared here
+(and its label in ``FIELD_LABELS`` below).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BeforeValidator, StrictBool
 
 from quyche.chapters.chuong_1 import PartyId
-from quyche.events_base import EventBase, IsoDate, described, event_date
+from quyche.events_base import EventBase, IsoDate, LaterDate, OnOrAfter, described, event_date
 
 
 def _whole_number(value: Any) -> Any:
@@ -86,6 +91,13 @@ class VoterContact(EventBase):
         "The opening day of the session; the deadline to summarise the voters' petitions counts back from it.",
         None,
     )
+    session_closing: Annotated[IsoDate | None, OnOrAfter(("session_opening",))] = described(
+        "Ngày kết thúc kỳ họp (kỳ họp thường lệ của Quốc hội); thời hạn 15 ngày tổng hợp kiến nghị của cử tri "
+        "sau kỳ họp tính từ ngày này. Có thể trước ngày tiếp xúc cử tri, không trước ngày khai mạc.",
+        "The closing day of the session; the 15 days to summarise the voters' petitions after the session "
+        "count from it. It may precede the contact's date, not the opening day.",
+        None,
+    )
 
 
 class VoterPetition(EventBase):
@@ -99,6 +111,13 @@ class VoterPetition(EventBase):
     competence: Literal["central", "provincial"] = described(
         "Thẩm quyền giải quyết kiến nghị: cơ quan Trung ương hay của tỉnh.",
         "Who is competent to settle it: a central body or the province.",
+    )
+    transfer_receipt_date: LaterDate = described(
+        "Ngày Ủy ban nhân dân tỉnh nhận được kiến nghị của cử tri do cơ quan tiếp nhận chuyển đến; thời hạn "
+        "trả lời tính từ ngày này.",
+        "The day the People's Committee receives the petition forwarded to it; the time to answer counts "
+        "from it.",
+        None,
     )
 
 
@@ -146,6 +165,20 @@ class PetitionReceived(EventBase):
         "The petitioner lives in a remote area (longer time limits).",
         None,
     )
+    transfer_receipt_date: LaterDate = described(
+        "Ngày cơ quan có thẩm quyền nhận được đơn do cơ quan tiếp nhận chuyển đến; thời hạn thụ lý tính từ "
+        "ngày này.",
+        "The day the competent body receives the letter forwarded to it by the receiving body; the time to "
+        "accept it counts from then.",
+        None,
+    )
+    acceptance_date: Annotated[IsoDate | None, OnOrAfter(("date", "transfer_receipt_date"))] = described(
+        "Ngày thụ lý đơn khiếu nại, tố cáo (với tố cáo: ngày ra quyết định thụ lý); thời hạn giải quyết tính "
+        "từ ngày này.",
+        "The day the competent body accepts the complaint or denunciation for settlement (thụ lý); the time "
+        "to settle it counts from then.",
+        None,
+    )
 
 
 class PetitionResolved(EventBase):
@@ -162,6 +195,11 @@ class PetitionResolved(EventBase):
         "Cơ quan đã giải quyết đơn.", "The body that settled the case."
     )
     transferred_by: PartyId = described("Cơ quan đã chuyển đơn đến.", "The body that forwarded the case to it.")
+    notice_date: LaterDate = described(
+        "Ngày cơ quan đã chuyển đơn nhận được thông báo kết quả giải quyết.",
+        "The day the forwarding body receives the notice of the result.",
+        None,
+    )
 
 
 class SupervisionPlanned(EventBase):
@@ -184,17 +222,24 @@ class SupervisionPlanned(EventBase):
         "The body supervised or examined, when it is one of the four parties.",
         None,
     )
+    supervision_start: LaterDate = described(
+        "Ngày bắt đầu giám sát (ngày đoàn giám sát làm việc với cơ quan, tổ chức chịu sự giám sát).",
+        "The first day of the supervision (the delegation's first working session with the supervised body).",
+        None,
+    )
+    supervision_end: Annotated[IsoDate | None, OnOrAfter(("date", "supervision_start"))] = described(
+        "Ngày kết thúc hoạt động giám sát.", "The last day of the supervision.", None
+    )
 
 
-#: Dates a deadline may count from that no event carries (the due date is then unknown), with their
-#: Vietnamese and English labels in the words of the law that counts from them: the day a complaint or
-#: denunciation is accepted (thụ lý; for a denunciation, the day of the decision to accept it, Luật Tố
-#: cáo 2018 Điều 29 khoản 3), the day the competent body itself receives a case or a voter petition
+#: The later dates of a case in words, for explanations (their meaning is in the fields above): the day a
+#: complaint or denunciation is accepted (thụ lý; for a denunciation, the day of the decision to accept it,
+#: Luật Tố cáo 2018 Điều 29 khoản 3), the day the competent body itself receives a case or a voter petition
 #: forwarded by another body (Luật Khiếu nại 2011 Điều 27, Luật Tố cáo 2018 Điều 24 khoản 1 and Điều 26
-#: khoản 2, NQLT 72/2025 Điều 49 khoản 1), the day the notice of a result is received, the first and
-#: last day of a supervision, and the day a session of the National Assembly closes (NQLT 72/2025
-#: Điều 37 khoản 2).
-EXTERNAL_ANCHORS: dict[str, tuple[str, str]] = {
+#: khoản 2, NQLT 72/2025 Điều 49 khoản 1), the day the notice of a result is received, the first and last
+#: day of a supervision, and the day a session of the National Assembly closes (NQLT 72/2025 Điều 37
+#: khoản 2).
+LATER_DATE_LABELS: dict[str, tuple[str, str]] = {
     "acceptance_date": ("ngày thụ lý", "the day the case is accepted"),
     "transfer_receipt_date": (
         "ngày cơ quan có thẩm quyền nhận được đơn, kiến nghị do cơ quan khác chuyển đến",
@@ -255,7 +300,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "activity": ("hoạt động", "the activity"),
     "by": ("cơ quan thực hiện", "the body carrying it out"),
     "subject": ("cơ quan, tổ chức chịu sự giám sát", "the body supervised"),
-    **EXTERNAL_ANCHORS,
+    **LATER_DATE_LABELS,
 }
 
 _OUTSIDE: dict[object, tuple[str, str]] = {

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from quyche.chapters import chuong_2
 from quyche.chapters.chuong_1 import PARTIES, RECIPIENTS, SETS
 from quyche.errors import RuleFileError, did_you_mean
 from quyche.events import EVENT_TYPES, FIELD_SPECS, FieldSpec
@@ -63,8 +62,6 @@ MAX_COMPOSITES = 14
 #: durable-rules compares integers as C ``long`` (64 bits): larger constants would make the engines disagree.
 INT64 = (-(2**63), 2**63 - 1)
 _MAX_COMBINATIONS = 200_000
-#: Dates a deadline may count from that no event carries (the due date is then unknown).
-EXTERNAL_ANCHORS = frozenset(chuong_2.EXTERNAL_ANCHORS)
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -612,13 +609,18 @@ def _check_deadline(
             if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= 3650:
                 raise loaded.error(f"column {name!r} holds {v!r}, not a number of days (0 to 3650)", *dloc, "deadline")
         used.add(name)
+    # a deadline counts from a date field of every event type of its rule: a later date of the case (the
+    # day a complaint is accepted …) is an optional date field of its event type (quyche/chapters), so
+    # every anchor can be given and every due date computed
     anchor = dl.anchor
-    for t in types if anchor not in EXTERNAL_ANCHORS else ():
+    for t in types:
         s = field_spec(t, anchor)
         if s is None or s.kind != "date":
+            dated = [k for k, x in FIELD_SPECS[t].items() if x.kind == "date"]
             raise loaded.error(
-                f"deadline anchor {anchor!r} is not a date field of {t}"
-                + did_you_mean(anchor, [k for k, x in FIELD_SPECS[t].items() if x.kind == "date"]),
+                f"deadline anchor {anchor!r} is not a date field of {t}{did_you_mean(anchor, dated)}; "
+                f"date fields of {t}: {', '.join(dated)}, reference_date (a later date of the case is "
+                "declared as an optional date field of its event type)",
                 *dloc,
                 "deadline",
                 "anchor",

@@ -6,6 +6,7 @@ and return the library's own pydantic models, so ``/openapi.json`` is generated 
 
     POST /v1/evaluate?as_of=DATE     an event → its Decision
     POST /v1/explain?lang=vi|en      an event → the explanation, as text
+    POST /v1/track?today=DATE        a case (an event and the duties done) → its CaseStatus
     GET  /v1/articles, /v1/articles/{n}   the articles with their rules, provenance and scenarios
 
 An invalid event is a 422 ``{"errors": [{loc, msg}]}`` with the library's messages. Around the whole
@@ -14,10 +15,10 @@ is refused with 413 before anything parses it (chunked bodies included), a Conte
 and related headers are set, and an unexpected error is a bare 500 without a traceback. The app reads
 its rule and scenario files once, at start-up, and writes no file.
 
-A new endpoint is one function on ``api`` (e.g. ``POST /v1/track`` once ``Regulation.track`` exists)::
+A new endpoint is one function on ``api``, as ``POST /v1/track`` is::
 
     @api.post("/track", response_model=CaseStatus, responses=ERRORS)
-    def track(case: CaseFile, reg: Reg) -> Response: ...
+    def track(case: CaseBodyArg, reg: Reg, today: Today = None) -> Response: ...
 """
 
 from __future__ import annotations
@@ -32,13 +33,15 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Body, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from quyche import __version__
+from quyche.cases import Case, CaseStatus, DoneEntry, parse_case
 from quyche.decision import Decision
 from quyche.errors import InvalidEvent
 from quyche.events import EVENT_TYPES, Event, parse_event
+from quyche.events_base import IsoDate
 from quyche.explain import explain
 from quyche.regulation import Regulation
 from quyche.web.catalog import ArticleView, Catalog
@@ -64,7 +67,7 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-frame-options", b"DENY"),
 )
 #: The endpoints whose body is an event in JSON.
-_JSON_BODIES = frozenset({"/v1/evaluate", "/v1/explain"})
+_JSON_BODIES = frozenset({"/v1/evaluate", "/v1/explain", "/v1/track"})
 _CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
@@ -200,6 +203,23 @@ Reg = Annotated[Regulation, Depends(_regulation)]
 Cat = Annotated[Catalog, Depends(_catalog)]
 AsOf = Annotated[str | None, Query(description="evaluate as of this ISO date (YYYY-MM-DD) instead of the event's date")]
 EventBody = Annotated[Event, Body(description="an event (docs/reference.md §3): its type and the fields of that type")]
+Today = Annotated[
+    str | None, Query(description="track as of this ISO date (default: the case's today, else the current date)")
+]
+
+
+class CaseBody(BaseModel):
+    """A case file in JSON (docs/cases.en.md): the event with the later dates it has reached, and the duties done."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case: str | None = Field(None, description="the case id, echoed")
+    event: Event = Field(description="the event (docs/reference.md §3), with the later dates it has reached")
+    done: list[DoneEntry] | None = Field(None, description="what each body did, and when")
+    today: IsoDate | None = Field(None, description="the day to track the case on (default: the current date)")
+
+
+CaseBodyArg = Annotated[CaseBody, Body(description="a case: the event and the duties done")]
 
 api = APIRouter(prefix="/v1")
 
@@ -226,6 +246,17 @@ def explain_event(
     """The explanation ``quyche explain`` prints: Vietnamese by default, ``lang=en`` for English."""
     decision = reg.evaluate(event, as_of=as_of)
     return PlainTextResponse(explain(decision, lang, regulation=reg, event=event))
+
+
+@api.post("/track", response_model=CaseStatus, responses=ERRORS, summary="The status of each duty of a case")
+def track(case: CaseBodyArg, reg: Reg, today: Today = None) -> Response:
+    """Each duty of the case's decision met, late, overdue, open or undated on ``today``, with ``days_late``.
+
+    A ``done`` entry naming no duty of the decision, or a party without that duty, is a 422 naming it.
+    """
+    parsed = Case(case=case.case, event=case.event, done=tuple(case.done or ()), today=case.today)
+    status = reg.track(parsed, today=today)
+    return Response(status.model_dump_json(), media_type="application/json")
 
 
 @api.get(
@@ -371,16 +402,17 @@ def _handlers(app: FastAPI, renderer: Renderer) -> None:
 
 
 async def _event_errors(request: Request, fallback: list[Any]) -> list[dict[str, Any]]:
-    """The library's own messages for an invalid event body (did-you-mean, accepted values)."""
+    """The library's own messages for an invalid event or case body (did-you-mean, accepted values)."""
+    is_case = request.url.path == "/v1/track"
     raw = await request.body()
     if not raw.strip():
-        return [{"loc": [], "msg": "the request body is empty: send an event as JSON"}]
+        return [{"loc": [], "msg": f"the request body is empty: send {'a case' if is_case else 'an event'} as JSON"}]
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError) as exc:
         return [{"loc": [], "msg": f"the request body is not valid JSON: {exc}"[:300]}]
     try:
-        parse_event(data)
+        parse_case(data) if is_case else parse_event(data)
     except InvalidEvent as exc:
         return [dict(e) for e in exc.errors] or [{"loc": [], "msg": str(exc)}]
     # parse_event and FastAPI validate with the same models: this is only reached if they ever disagree

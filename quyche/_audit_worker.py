@@ -1,0 +1,79 @@
+"""A worker process of ``quyche audit --workers N`` (started as ``python -m quyche._audit_worker``).
+
+The protocol, over the worker's stdin and stdout (private pipes to the parent process that started it):
+frames of an 8-byte big-endian length and a pickle. The first frame from the parent is
+``(compiled rules, engine, given today, default today)``: the worker builds its one
+:class:`~quyche.Regulation` from it. Every further frame is a chunk ``[(number, case), …]``; the
+worker answers each, in order, with :func:`quyche.auditing.process_chunk`'s result. End of input ends
+the worker. A thread reads the frames as they come, so that the parent's writes never wait on the
+worker's writes (no deadlock whatever the sizes). Started fresh by the parent (not forked, not
+``multiprocessing``): no state is inherited, and the main module of the parent is never re-run.
+"""
+
+from __future__ import annotations
+
+import pickle
+import queue
+import struct
+import sys
+import threading
+from typing import IO, Any
+
+HEADER = struct.Struct(">Q")
+
+
+def read_frame(stream: IO[bytes]) -> bytes | None:
+    """One frame's payload, or None at the end of the stream."""
+    head = stream.read(HEADER.size)
+    if len(head) < HEADER.size:
+        return None
+    (size,) = HEADER.unpack(head)
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return data
+
+
+def write_frame(stream: IO[bytes], payload: bytes) -> None:
+    """Write one frame and flush it."""
+    stream.write(HEADER.pack(len(payload)))
+    stream.write(payload)
+    stream.flush()
+
+
+def main() -> int:
+    """Serve chunks until the parent closes the pipe."""
+    inp = sys.stdin.buffer
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing else may write to the protocol's pipe
+    first = read_frame(inp)
+    if first is None:
+        return 0
+    compiled, engine, given, default = pickle.loads(first)  # noqa: S301 - from the parent process only
+
+    from quyche.auditing import process_chunk
+    from quyche.regulation import Regulation
+
+    reg = Regulation(compiled, engine)
+    frames: queue.Queue[bytes | None] = queue.Queue()
+
+    def reader() -> None:
+        while True:
+            frame = read_frame(inp)
+            frames.put(frame)
+            if frame is None:
+                return
+
+    threading.Thread(target=reader, name="quyche-audit-reader", daemon=True).start()
+    while True:
+        frame = frames.get()
+        if frame is None:
+            break
+        chunk: list[tuple[int, Any]] = pickle.loads(frame)  # noqa: S301
+        write_frame(out, pickle.dumps(process_chunk(reg, given, default, chunk), protocol=pickle.HIGHEST_PROTOCOL))
+    reg.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from quyche.decision import Citation, Deadline, Decision
 from quyche.events import parse_event
 from quyche.events_base import EventBase
-from quyche.labels import FIELD_LABELS, PROVENANCE_LABELS, label
+from quyche.labels import FIELD_LABELS, PROVENANCE_LABELS, field_label, label
 from quyche.render import date_text, reason_words
 from quyche.rules import cite
 from quyche.rules.runtime import event_fact
@@ -104,8 +104,9 @@ def _reasons(decision: Decision, lang: Lang, regulation: Regulation | None, even
         art = "Điều" if lang == "vi" else "Art."
         return [f"  - {t.rule} ({art} {t.article}): {t.reason}" for t in decision.trace]
     fact: dict[str, Any] | None = None
+    parsed: EventBase | None = None
     if event is not None:
-        parsed: EventBase = parse_event(event)
+        parsed = parse_event(event)
         fact = event_fact({k: getattr(parsed, k) for k in type(parsed).model_fields}, decision.reference_date)
     units = regulation.compiled.by_id
     out: list[str] = []
@@ -120,12 +121,25 @@ def _reasons(decision: Decision, lang: Lang, regulation: Regulation | None, even
         held = set(t.held)
         truths = {x.index: x.index in held for x in leaves(unit.condition)}
         because = reason_words(decision.event_type, unit.condition, truths, lang, fact)
+        because += _cited_from_event(unit.cites_from, parsed, lang)
         exceptions = sorted(regulation.compiled.exceptions.get(unit.rule_id, ()))
         if exceptions:  # a default rule applied: none of its exceptions did
             word = "không thuộc trường hợp ngoại lệ" if lang == "vi" else "no exception applies"
             because += f"; {word}: {', '.join(exceptions)}"
         ref = t.rule if t.row is None else f"{t.rule}, {'dòng' if lang == 'vi' else 'row'} {t.row}"
         out.append(f"     {_t('because', lang)}: {because}. [{ref}]")
+    return out
+
+
+def _cited_from_event(fields: tuple[str, ...], event: EventBase | None, lang: Lang) -> str:
+    """The articles an event lists that the rule cites (``cites: [event.articles]``), named: ``; các điều đề xuất
+    sửa đổi, bổ sung: Điều 8, Điều 19``.
+    """
+    out = ""
+    for name in fields:
+        numbers = sorted(set(getattr(event, name, None) or ()))
+        if numbers:
+            out += f"; {field_label(name, lang)}: " + ", ".join(cite.provision(n, lang=lang) for n in numbers)
     return out
 
 

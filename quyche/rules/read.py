@@ -8,6 +8,7 @@ result does not depend on the order the file system lists them in.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -72,9 +73,17 @@ def _allowed_keys(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
 
 
 def format_validation_error(
-    exc: ValidationError, doc: yamlsafe.Document, root: type[BaseModel], cls: type[RuleFileError] = RuleFileError
+    exc: ValidationError,
+    doc: yamlsafe.Document,
+    root: type[BaseModel],
+    cls: type[RuleFileError] = RuleFileError,
+    allowed_keys: Callable[[tuple[Any, ...]], list[str]] | None = None,
 ) -> RuleFileError:
-    """Turn the first pydantic error into one RuleFileError with file, line, field and a suggestion."""
+    """Turn the first pydantic error into one RuleFileError with file, line, field and a suggestion.
+
+    ``allowed_keys(path)`` gives the keys a mapping at ``path`` accepts (for "did you mean"), for a file whose
+    models the rule files' table does not know (an amendment file).
+    """
     errors = exc.errors(include_url=False)
     # A misspelt key shows up twice: as an unknown key and as a missing one. Name the misspelling.
     err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
@@ -84,7 +93,7 @@ def format_validation_error(
     msg = str(err["msg"])
     if err["type"] == "extra_forbidden":
         key = str(path[-1]) if path else "?"
-        allowed = _allowed_keys(root, tuple(path))
+        allowed = allowed_keys(tuple(path)) if allowed_keys else _allowed_keys(root, tuple(path))
         msg = f"unknown key {key!r}{did_you_mean(key, allowed)}"
         msg += "; allowed: " + ", ".join(sorted(allowed))
     elif err["type"] == "missing":

@@ -197,6 +197,22 @@ class Regulation:
 
         return why_not(self, event, rule_id, as_of)
 
+    def amend(self, amendment: str | Path | Mapping[str, Any]) -> Regulation:
+        """The regulation as amended by an amendment file (a path) or mapping (``format: quyche/amendment@1``,
+        :mod:`quyche.amendments`): a new Regulation on the same engine; this one is unchanged. With a date of
+        effect, events dated (or evaluated ``as_of``) before it get these rules, later and undated ones the amended
+        rules. An invalid amendment, or one whose rules fail a load-time check, is a RuleFileError in its file.
+        """
+        from quyche.amendments import amend
+
+        return amend(self, amendment)
+
+    def version_for(self, reference: date | None) -> Regulation:
+        """The regulation whose rules decide an event of this reference date: this one (an amended regulation
+        answers with the rules before the amendment for a date before its date of effect).
+        """
+        return self
+
     def close(self) -> None:
         """Release the engine's resources (durable-rules keeps rulesets in a process-wide table)."""
         self._engine.close()

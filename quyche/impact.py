@@ -1,0 +1,1027 @@
+"""The impact of a change of the rules on every decision, duty by duty (``quyche diff``, contract §9).
+
+:func:`compare` evaluates the same events under two regulations — the rules before and after an amendment
+(:mod:`quyche.amendments`), or two rules folders — and returns an :class:`Impact`: for each event whose decision
+changes, what changed, each item with the rule and the citation that decide it before and after:
+
+* ``lead`` — another body chairs (or none does);
+* ``coordinating``, ``notified``, ``advising`` — a body added or removed;
+* ``mode`` — a mode of Chương IV used or no longer used;
+* ``duty`` — a duty added, removed, or changed: another deadline (``what: [deadline, due]``), due date, mode,
+  citation, provenance or text;
+* ``warning``, ``citation`` — a warning or a provision relied on added or removed;
+* ``rule`` — a rule (or table row) that applies now and did not, or the reverse.
+
+The changes are also **grouped by kind** (:class:`ChangeGroup`): the same change from the same rules for many
+events — "these 48 kinds of case get a deadline of 10 days instead of 15" — with the cases described by the
+values of their fields. Only the order of lists and the wording of a trace's reasons are not compared: two
+decisions with no change between them say the same things.
+
+``quyche diff`` sweeps every combination of the event table (:mod:`quyche.sweep`) with ``--events all``, and the
+events of scenario files. It builds each rule set once, on the python engine by default: both engines give the
+same decisions (contract §4), and the python engine builds faster and keeps no memory outside Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, computed_field
+
+from quyche.decision import Citation, Deadline, Decision, Responsibility
+from quyche.errors import QuycheError
+from quyche.events import parse_event
+from quyche.events_base import EventBase
+from quyche.explain import ANCHOR_LABELS
+from quyche.labels import Lang, field_label, label, pick, value_label
+from quyche.regulation import EngineName, Regulation, load
+from quyche.render import date_text
+from quyche.rules import cite
+from quyche.rules.assemble import resolve
+from quyche.rules.compile import Unit
+
+ChangeKind = Literal["lead", "coordinating", "notified", "advising", "mode", "duty", "warning", "citation", "rule"]
+Action = Literal["added", "removed", "changed"]
+#: What of a duty can change, in the order a reader is told.
+DUTY_PARTS = ("deadline", "due", "mode", "citation", "provenance", "text")
+_KIND_ORDER = {k: i for i, k in enumerate(ChangeKind.__args__)}  # type: ignore[attr-defined]
+_LISTS = ("coordinating", "notified", "advising")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Side(_Frozen):
+    """One side of a change (before or after): what the decision says, and the rule and provision that say it."""
+
+    value: str | None = None  # the lead, body, mode, warning code or rule on this side (None: none)
+    rule: str | None = None
+    row: int | None = None
+    citation: Citation | None = None
+    responsibility: Responsibility | None = None  # for a duty
+    message: str | None = None  # for a warning: its message (English)
+
+
+class Change(_Frozen):
+    """One thing that changed in one decision."""
+
+    kind: ChangeKind
+    action: Action
+    subject: str | None = None  # the body, mode, duty code, warning code, provision label or rule; None for lead
+    party: str | None = None  # for a duty: the body that bears it
+    what: list[str] = []  # for a changed duty: which of DUTY_PARTS differ
+    before: Side | None = None
+    after: Side | None = None
+
+    def reverse(self) -> Change:
+        """The same change seen the other way (after → before)."""
+        action: Action = {"added": "removed", "removed": "added"}.get(self.action, "changed")  # type: ignore[assignment]
+        return self.model_copy(update={"action": action, "before": self.after, "after": self.before})
+
+
+class ChangedEvent(_Frozen):
+    """An event whose decision changes, and what changed."""
+
+    event: dict[str, Any]
+    as_of: date | None = None
+    source: str | None = None
+    changes: list[Change]
+
+
+class ChangeGroup(_Frozen):
+    """The same change, from the same rules, in many events: one kind of change."""
+
+    event_type: str
+    kind: ChangeKind
+    action: Action
+    subject: str | None = None
+    what: list[str] = []
+    parties: list[str] = []  # for a duty: the bodies that bear it in these events
+    before: Side | None = None  # as in the first of the events (a duty's due date varies from event to event)
+    after: Side | None = None
+    count: int
+    summary_vi: str
+    summary_en: str
+    #: the values of the fields of these events, for the fields where they are not every value compared
+    cases: dict[str, list[Any]] = {}
+    events: list[int]  # positions in Impact.events
+
+
+class AmendmentSummary(_Frozen):
+    """The amendment compared, as its file states it."""
+
+    path: str
+    id: str | None = None
+    title_vi: str
+    title_en: str
+    proposed_by: str
+    articles: list[int]
+    effective_from: date | None = None
+    changes: list[dict[str, Any]]
+
+
+class Impact(_Frozen):
+    """What a change of the rules does to the decisions of the events compared."""
+
+    before: str
+    after: str
+    amendment: AmendmentSummary | None = None
+    compared: int
+    changed: int
+    groups: list[ChangeGroup]
+    events: list[ChangedEvent]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def summary(self) -> str:
+        """``N events compared, M changed`` (contract §9): the closing line of every report."""
+        return f"{self.compared} events compared, {self.changed} changed"
+
+    @property
+    def closing_line(self) -> str:
+        """The closing line of the report (:attr:`summary`)."""
+        return self.summary
+
+
+@dataclass(frozen=True)
+class Case:
+    """An event to compare: the event, an ``as_of`` date, and where it comes from (a scenario)."""
+
+    event: Mapping[str, Any]
+    as_of: date | None = None
+    source: str | None = None
+
+
+# ------------------------------------------------------------------------------------------ one decision
+
+
+def _units(reg: Regulation, d: Decision) -> list[Unit]:
+    plan = reg.version_for(d.reference_date).compiled
+    return [plan.by_id[t.rule if t.row is None else f"{t.rule}#{t.row}"] for t in d.trace]
+
+
+def _cite(reg: Regulation, d: Decision, u: Unit) -> Citation:
+    articles = reg.version_for(d.reference_date).compiled.outline.articles
+    return cite.citation(articles, u.article, u.rule.rule.clause, u.rule.rule.point)
+
+
+@dataclass
+class _Origins:
+    """For one decision: which rule decides each of its items (the first in firing order, as the assembly)."""
+
+    lead: Side
+    bodies: dict[tuple[str, str], Side]
+    duties: dict[tuple[str, str, int], Side]
+    modes: dict[str, Side]
+    warnings: dict[str, Side]
+    citations: dict[tuple[int, int | None, str | None], Side]
+    rules: dict[tuple[str, int | None], Side]
+
+
+def _side(reg: Regulation, d: Decision, u: Unit, **values: Any) -> Side:
+    return Side(rule=u.rule_id, row=u.row, citation=_cite(reg, d, u), **values)
+
+
+def _origins(reg: Regulation, d: Decision, event: EventBase) -> _Origins:
+    units = _units(reg, d)
+    lead = Side(value=None)
+    bodies: dict[tuple[str, str], Side] = {}
+    duties: dict[tuple[str, str, int], Side] = {}
+    modes: dict[str, Side] = {}
+    warnings: dict[str, Side] = {}
+    citations: dict[tuple[int, int | None, str | None], Side] = {}
+    rules: dict[tuple[str, int | None], Side] = {}
+    responsibilities = {(r.party, r.duty, r.citation.article): r for r in d.responsibilities}
+    by_key = {(c.article, c.clause, c.point): c for c in d.citations}
+    for u in units:
+        rules.setdefault((u.rule_id, u.row), _side(reg, d, u, value=u.rule_id))
+        if lead.rule is None and u.lead is not None and d.lead is not None and d.lead in resolve(u.lead, event, None):
+            lead = _side(reg, d, u, value=d.lead)
+        for key in _LISTS:
+            for body in getattr(u, key):
+                for name in resolve(body, event, d.lead):
+                    bodies.setdefault((key, name), _side(reg, d, u, value=name))
+        for m in u.modes:
+            modes.setdefault(m, _side(reg, d, u, value=m))
+        for duty in u.duties:
+            if duty.mode:
+                modes.setdefault(duty.mode, _side(reg, d, u, value=duty.mode))
+            for party in resolve(duty.party, event, d.lead):
+                key3 = (party, duty.duty, duty.article)
+                if key3 in responsibilities and key3 not in duties:
+                    r = responsibilities[key3]
+                    duties[key3] = Side(rule=u.rule_id, row=u.row, citation=r.citation, responsibility=r)
+            ckey = (duty.article, duty.clause, duty.point)
+            if ckey in by_key:
+                citations.setdefault(
+                    ckey, Side(value=by_key[ckey].label, rule=u.rule_id, row=u.row, citation=by_key[ckey])
+                )
+        for code, _, en in u.warnings:
+            warnings.setdefault(code, _side(reg, d, u, value=code, message=en))
+        own = [(u.article, u.rule.rule.clause, u.rule.rule.point), *((a, None, None) for a in u.cites)]
+        own += [(a, None, None) for f in u.cites_from for a in getattr(event, f, None) or ()]
+        for ckey in own:
+            if ckey in by_key:
+                citations.setdefault(
+                    ckey, Side(value=by_key[ckey].label, rule=u.rule_id, row=u.row, citation=by_key[ckey])
+                )
+    if d.lead is not None and lead.value is None:
+        lead = Side(value=d.lead)
+    return _Origins(lead, bodies, duties, modes, warnings, citations, rules)
+
+
+def _outcome(d: Decision) -> tuple[Any, ...]:
+    """Everything two decisions are compared on, in order (the fast test: most decisions are unchanged)."""
+    return (
+        d.lead,
+        d.coordinating,
+        d.notified,
+        d.advising,
+        d.modes,
+        d.responsibilities,
+        d.citations,
+        [(w.code, w.message) for w in d.warnings],
+        [(t.rule, t.row) for t in d.trace],
+    )
+
+
+def _duty_parts(a: Responsibility, b: Responsibility) -> list[str]:
+    da, db = a.deadline, b.deadline
+    parts = {
+        "deadline": _deadline_key(da) != _deadline_key(db),
+        "due": (da.due if da else None) != (db.due if db else None),
+        "mode": a.mode != b.mode,
+        "citation": a.citation != b.citation,
+        "provenance": (a.provenance, a.basis) != (b.provenance, b.basis),
+        "text": (a.text_vi, a.text_en) != (b.text_vi, b.text_en),
+    }
+    return [p for p in DUTY_PARTS if parts[p]]
+
+
+def _deadline_key(d: Deadline | None) -> tuple[Any, ...] | None:
+    return None if d is None else (d.days, d.unit, d.relation, d.anchor)
+
+
+def changes(before: Regulation, after: Regulation, event: EventBase, a: Decision, b: Decision) -> list[Change]:
+    """What changed from decision ``a`` (under ``before``) to ``b`` (under ``after``) for one event."""
+    if _outcome(a) == _outcome(b):
+        return []
+    oa, ob = _origins(before, a, event), _origins(after, b, event)
+    out: list[Change] = []
+    if a.lead != b.lead:
+        action: Action = "added" if a.lead is None else "removed" if b.lead is None else "changed"
+        out.append(Change(kind="lead", action=action, before=oa.lead, after=ob.lead))
+    for key in _LISTS:
+        old, new = set(getattr(a, key)), set(getattr(b, key))
+        for body in sorted(new - old):
+            out.append(
+                Change(kind=key, action="added", subject=body, after=ob.bodies.get((key, body), Side(value=body)))
+            )
+        for body in sorted(old - new):
+            out.append(
+                Change(kind=key, action="removed", subject=body, before=oa.bodies.get((key, body), Side(value=body)))
+            )
+    for m in sorted(set(b.modes) - set(a.modes)):
+        out.append(Change(kind="mode", action="added", subject=m, after=ob.modes.get(m, Side(value=m))))
+    for m in sorted(set(a.modes) - set(b.modes)):
+        out.append(Change(kind="mode", action="removed", subject=m, before=oa.modes.get(m, Side(value=m))))
+    ra = {(r.party, r.duty, r.citation.article): r for r in a.responsibilities}
+    rb = {(r.party, r.duty, r.citation.article): r for r in b.responsibilities}
+    for key3 in [k for k in rb if k not in ra] + [k for k in ra if k not in rb] + [k for k in ra if k in rb]:
+        party, duty, _ = key3
+        if key3 not in ra:
+            side = ob.duties.get(key3, Side(responsibility=rb[key3], citation=rb[key3].citation))
+            out.append(Change(kind="duty", action="added", subject=duty, party=party, after=side))
+        elif key3 not in rb:
+            side = oa.duties.get(key3, Side(responsibility=ra[key3], citation=ra[key3].citation))
+            out.append(Change(kind="duty", action="removed", subject=duty, party=party, before=side))
+        else:
+            what = _duty_parts(ra[key3], rb[key3])
+            if what:
+                sa = oa.duties.get(key3, Side(responsibility=ra[key3], citation=ra[key3].citation))
+                sb = ob.duties.get(key3, Side(responsibility=rb[key3], citation=rb[key3].citation))
+                out.append(
+                    Change(kind="duty", action="changed", subject=duty, party=party, what=what, before=sa, after=sb)
+                )
+    wa = {w.code: w for w in a.warnings}
+    wb = {w.code: w for w in b.warnings}
+    for code in sorted(set(wb) - set(wa)):
+        out.append(
+            Change(
+                kind="warning",
+                action="added",
+                subject=code,
+                after=ob.warnings.get(code, Side(value=code, message=wb[code].message)),
+            )
+        )
+    for code in sorted(set(wa) - set(wb)):
+        out.append(
+            Change(
+                kind="warning",
+                action="removed",
+                subject=code,
+                before=oa.warnings.get(code, Side(value=code, message=wa[code].message)),
+            )
+        )
+    for code in sorted(set(wa) & set(wb)):
+        if wa[code] != wb[code]:
+            out.append(
+                Change(
+                    kind="warning",
+                    action="changed",
+                    subject=code,
+                    before=oa.warnings.get(code, Side(value=code)).model_copy(update={"message": wa[code].message}),
+                    after=ob.warnings.get(code, Side(value=code)).model_copy(update={"message": wb[code].message}),
+                )
+            )
+    ca = {(c.article, c.clause, c.point): c for c in a.citations}
+    cb = {(c.article, c.clause, c.point): c for c in b.citations}
+    for k in sorted(set(cb) - set(ca), key=_ckey):
+        out.append(
+            Change(
+                kind="citation",
+                action="added",
+                subject=cb[k].label,
+                after=ob.citations.get(k, Side(value=cb[k].label, citation=cb[k])),
+            )
+        )
+    for k in sorted(set(ca) - set(cb), key=_ckey):
+        out.append(
+            Change(
+                kind="citation",
+                action="removed",
+                subject=ca[k].label,
+                before=oa.citations.get(k, Side(value=ca[k].label, citation=ca[k])),
+            )
+        )
+    ta = {(t.rule, t.row) for t in a.trace}
+    tb = {(t.rule, t.row) for t in b.trace}
+    for t in sorted(tb - ta, key=_tkey):
+        out.append(Change(kind="rule", action="added", subject=_rule_name(*t), after=ob.rules[t]))
+    for t in sorted(ta - tb, key=_tkey):
+        out.append(Change(kind="rule", action="removed", subject=_rule_name(*t), before=oa.rules[t]))
+    return out
+
+
+def _ckey(k: tuple[int, int | None, str | None]) -> tuple[int, int, str]:
+    return (k[0], k[1] or 0, k[2] or "")
+
+
+def _tkey(k: tuple[str, int | None]) -> tuple[str, int]:
+    return (k[0], k[1] or 0)
+
+
+def _rule_name(rule: str, row: int | None) -> str:
+    return rule if row is None else f"{rule}#{row}"
+
+
+# ------------------------------------------------------------------------------------------ many events
+
+
+def _evaluate(reg: Regulation, cases: Sequence[Case], parsed: Sequence[EventBase]) -> list[Decision]:
+    out: list[Decision | None] = [None] * len(cases)
+    by_as_of: dict[date | None, list[int]] = defaultdict(list)
+    for i, c in enumerate(cases):
+        by_as_of[c.as_of].append(i)
+    for as_of, idx in by_as_of.items():
+        for i, d in zip(idx, reg.evaluate_many([parsed[i] for i in idx], as_of=as_of), strict=True):
+            out[i] = d
+    return out  # type: ignore[return-value]
+
+
+def compare(
+    before: Regulation,
+    after: Regulation,
+    cases: Iterable[Case | Mapping[str, Any]],
+    *,
+    before_label: str = "before",
+    after_label: str = "after",
+    amendment: Any = None,
+) -> Impact:
+    """The impact of going from the rules of ``before`` to those of ``after`` on the decisions of ``cases``
+    (events, or :class:`Case` with ``as_of`` and a source). ``amendment``: the :class:`~quyche.amendments.Amendment`
+    compared, for the report. Raises InvalidEvent for an invalid event.
+    """
+    items = [c if isinstance(c, Case) else Case(c) for c in cases]
+    parsed = [parse_event(c.event) for c in items]
+    da = _evaluate(before, items, parsed)
+    # where the same rules decide both sides (an amended regulation before its date of effect), the same decision
+    same = [
+        before.version_for(c.as_of or p.date) is after.version_for(c.as_of or p.date)
+        for c, p in zip(items, parsed, strict=True)
+    ]
+    rest = [i for i, s in enumerate(same) if not s]
+    db = list(da)
+    for i, d in zip(rest, _evaluate(after, [items[i] for i in rest], [parsed[i] for i in rest]), strict=True):
+        db[i] = d
+    changed: list[ChangedEvent] = []
+    for c, p, a, b in zip(items, parsed, da, db, strict=True):
+        found = changes(before, after, p, a, b)
+        if found:
+            changed.append(ChangedEvent(event=_plain(c.event), as_of=c.as_of, source=c.source, changes=found))
+    return Impact(
+        before=before_label,
+        after=after_label,
+        amendment=_summary(amendment) if amendment is not None else None,
+        compared=len(items),
+        changed=len(changed),
+        groups=_groups(items, changed),
+        events=changed,
+    )
+
+
+def _plain(event: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in event.items()}
+
+
+def _summary(am: Any) -> AmendmentSummary:
+    m = am.model
+    changes_ = []
+    for ch in m.changes:
+        item: dict[str, Any] = {"change": ch.change}
+        for key in ("rule", "article", "clause", "point", "duty", "party"):
+            value = getattr(ch, key, None)
+            if isinstance(value, (str, int)):
+                item[key] = value
+        if hasattr(ch, "row") and isinstance(ch.row, dict):
+            item["row"] = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in ch.row.items()}
+        item["text_vi"], item["text_en"] = ch.text_vi, ch.text_en
+        changes_.append(item)
+    return AmendmentSummary(
+        path=am.path,
+        id=m.id,
+        title_vi=m.title_vi,
+        title_en=m.title_en,
+        proposed_by=m.proposed_by,
+        articles=list(m.articles),
+        effective_from=m.effective_from,
+        changes=changes_,
+    )
+
+
+# ------------------------------------------------------------------------------------------ groups
+
+
+def _side_key(s: Side | None) -> tuple[Any, ...] | None:
+    if s is None:
+        return None
+    r = s.responsibility
+    resp = None
+    if r is not None:
+        resp = (_deadline_key(r.deadline), r.mode, r.provenance, r.basis, r.text_vi)
+    return (s.value if r is None else None, s.rule, s.row, s.citation.label if s.citation else None, resp, s.message)
+
+
+def _group_key(event_type: str, ch: Change) -> tuple[Any, ...]:
+    return (event_type, ch.kind, ch.action, ch.subject, tuple(ch.what), _side_key(ch.before), _side_key(ch.after))
+
+
+def _hashable(v: Any) -> Any:
+    return tuple(v) if isinstance(v, list) else v
+
+
+def _groups(cases: Sequence[Case], changed: Sequence[ChangedEvent]) -> list[ChangeGroup]:
+    universe: dict[str, dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
+    fields_of: dict[str, set[str]] = defaultdict(set)
+    for c in cases:
+        fields_of[str(c.event["type"])] |= set(c.event) - {"type", "id"}
+    for c in cases:
+        t = str(c.event["type"])
+        for f in fields_of[t]:
+            universe[t][f].add(_hashable(c.event.get(f)))
+    members: dict[tuple[Any, ...], list[tuple[int, Change]]] = {}
+    for i, ev in enumerate(changed):
+        t = str(ev.event["type"])
+        for ch in ev.changes:
+            members.setdefault(_group_key(t, ch), []).append((i, ch))
+    groups = []
+    for key, items in members.items():
+        event_type = key[0]
+        first = items[0][1]
+        indices = sorted({i for i, _ in items})
+        values: dict[str, set[Any]] = defaultdict(set)
+        for i in indices:
+            for f in fields_of[event_type]:
+                values[f].add(_hashable(changed[i].event.get(f)))
+        cases_ = {
+            f: sorted((list(v) if isinstance(v, tuple) else v for v in vs), key=_sort_value)
+            for f, vs in sorted(values.items())
+            if vs != universe[event_type][f]
+        }
+        parties = sorted({ch.party for _, ch in items if ch.party})
+        groups.append(
+            ChangeGroup(
+                event_type=event_type,
+                kind=first.kind,
+                action=first.action,
+                subject=first.subject,
+                what=first.what,
+                parties=parties,
+                before=first.before,
+                after=first.after,
+                count=len(indices),
+                summary_vi=_sentence(first, parties, "vi"),
+                summary_en=_sentence(first, parties, "en"),
+                cases=cases_,
+                events=indices,
+            )
+        )
+    groups.sort(key=lambda g: (g.event_type, _KIND_ORDER[g.kind], -g.count, _article(g), g.summary_en))
+    return groups
+
+
+def _article(g: ChangeGroup) -> int:
+    sides = [s for s in (g.before, g.after) if s is not None and s.citation is not None]
+    return min((s.citation.article for s in sides if s.citation), default=99)
+
+
+def _sort_value(v: Any) -> tuple[int, str]:
+    if v is None:
+        return (1, "")
+    return (0, f"{v:>12}" if isinstance(v, int) else str(v))
+
+
+# ------------------------------------------------------------------------------------------ words
+
+_KIND_WORDS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    # kind: ((added vi, en), (removed vi, en))
+    "coordinating": (
+        ("là cơ quan phối hợp", "now coordinates"),
+        ("không còn là cơ quan phối hợp", "no longer coordinates"),
+    ),
+    "notified": (
+        ("được gửi để biết", "is now sent the documents for information"),
+        ("không còn được gửi để biết", "is no longer sent them for information"),
+    ),
+    "advising": (("là cơ quan tham mưu", "now advises"), ("không còn là cơ quan tham mưu", "no longer advises")),
+}
+
+
+def _body(name: str | None, lang: Lang) -> str:
+    if name is None:
+        return "không có" if lang == "vi" else "none"
+    return f"{label(name, lang)} ({name})"
+
+
+def deadline_words(d: Deadline | None, lang: Lang) -> str:
+    """A deadline without its due date: ``10 ngày làm việc kể từ ngày tiếp nhận`` / ``10 working days of …``."""
+    if d is None:
+        return "không có thời hạn" if lang == "vi" else "no deadline"
+    anchor = pick(ANCHOR_LABELS.get(d.anchor, (d.anchor, d.anchor)), lang)
+    if lang == "vi":
+        unit = "ngày làm việc" if d.unit == "working_days" else "ngày"
+        days = f"{d.days:02d}" if d.days < 10 else str(d.days)
+        return f"{days} {unit} kể từ {anchor}" if d.relation == "within" else f"chậm nhất {days} {unit} trước {anchor}"
+    unit = "working days" if d.unit == "working_days" else "days"
+    return f"{d.days} {unit} of {anchor}" if d.relation == "within" else f"at least {d.days} {unit} before {anchor}"
+
+
+def _sentence(ch: Change, parties: Sequence[str], lang: Lang) -> str:
+    vi = lang == "vi"
+    if ch.kind == "lead":
+        old = _body(ch.before.value if ch.before else None, lang)
+        new = _body(ch.after.value if ch.after else None, lang)
+        return f"cơ quan chủ trì là {new} thay vì {old}" if vi else f"{new} leads instead of {old}"
+    if ch.kind in _KIND_WORDS:
+        added, removed = _KIND_WORDS[ch.kind]
+        return f"{_body(ch.subject, lang)} {pick(added if ch.action == 'added' else removed, lang)}"
+    if ch.kind == "mode":
+        name = label(ch.subject or "", lang)
+        if ch.action == "added":
+            return f"sử dụng phương thức «{name}»" if vi else f"the mode “{name}” is used"
+        return f"không còn sử dụng phương thức «{name}»" if vi else f"the mode “{name}” is no longer used"
+    if ch.kind == "duty":
+        who = ", ".join(label(p, lang) for p in parties)
+        duty = f"«{ch.subject}»" if vi else f"“{ch.subject}”"
+        if ch.action == "added":
+            return f"{who} có thêm trách nhiệm {duty}" if vi else f"{who} gets the duty {duty}"
+        if ch.action == "removed":
+            return f"{who} không còn trách nhiệm {duty}" if vi else f"{who} no longer has the duty {duty}"
+        ra = ch.before.responsibility if ch.before else None
+        rb = ch.after.responsibility if ch.after else None
+        parts: list[str] = []
+        if "deadline" in ch.what and ra and rb:
+            old, new = deadline_words(ra.deadline, lang), deadline_words(rb.deadline, lang)
+            parts.append(f"thời hạn {new} thay vì {old}" if vi else f"a deadline of {new} instead of {old}")
+        elif "due" in ch.what:
+            parts.append("hạn khác" if vi else "another due date")
+        names = {
+            "mode": ("phương thức", "mode"),
+            "citation": ("căn cứ", "citation"),
+            "provenance": ("nguồn", "provenance"),
+            "text": ("nội dung", "wording"),
+        }
+        others = [pick(names[w], lang) for w in ch.what if w in names]
+        if others:
+            parts.append(("thay đổi " if vi else "another ") + ", ".join(others))
+        detail = "; ".join(parts)
+        return f"trách nhiệm {duty} của {who}: {detail}" if vi else f"the duty {duty} of {who}: {detail}"
+    if ch.kind == "warning":
+        words = {
+            "added": ("có thêm lưu ý", "the warning {} is given"),
+            "removed": ("không còn lưu ý", "the warning {} is no longer given"),
+            "changed": ("lưu ý có nội dung khác:", "the warning {} says something else"),
+        }[ch.action]
+        return f"{words[0]} {ch.subject}" if vi else words[1].format(ch.subject)
+    if ch.kind == "citation":
+        what = ch.subject or ""
+        if ch.action == "added":
+            return f"viện dẫn thêm {what}" if vi else f"also cites {what}"
+        return f"không còn viện dẫn {what}" if vi else f"no longer cites {what}"
+    rule = ch.subject or ""
+    if ch.action == "added":
+        return f"quy định {rule} được áp dụng" if vi else f"the rule {rule} applies"
+    return f"quy định {rule} không còn được áp dụng" if vi else f"the rule {rule} no longer applies"
+
+
+def _side_text(s: Side | None, lang: Lang) -> str:
+    if s is None or (s.rule is None and s.citation is None):
+        return "—"
+    where = s.rule or ""
+    if s.row is not None:
+        where += f" ({'dòng' if lang == 'vi' else 'row'} {s.row})"
+    if s.citation is not None:
+        text = (
+            cite.citation_text(s.citation, lang)
+            if lang == "vi"
+            else cite.provision(s.citation.article, s.citation.clause, s.citation.point, "en")
+        )
+        where += f" — {text}"
+    return where
+
+
+def _value_text(field: str, value: Any, lang: Lang) -> str:
+    if value is None:
+        return "không nêu" if lang == "vi" else "not given"
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if field == "date" or field.endswith(("_date", "_opening", "_start", "_end", "_closing")):
+        try:
+            return date_text(date.fromisoformat(str(value)), lang)
+        except ValueError:
+            return str(value)
+    return (
+        f"{value_label(field, value, lang)}"
+        if not isinstance(value, str) or value_label(field, value, lang) == value
+        else f"{value_label(field, value, lang)} ({value})"
+    )
+
+
+def cases_text(g: ChangeGroup, lang: Lang, limit: int = 8) -> str:
+    """The cases of a group in words: the event type and the values of the fields that set them apart."""
+    parts = [f"{label(g.event_type, lang)} ({g.event_type})"]
+    for f, values in g.cases.items():
+        shown = [_value_text(f, v, lang) for v in values[:limit]]
+        more = len(values) - limit
+        if more > 0:
+            shown.append(f"… (+{more})")
+        parts.append(f"{field_label(f, lang)}: " + ", ".join(shown))
+    return "; ".join(parts)
+
+
+def event_text(ev: ChangedEvent) -> str:
+    """An event in one line, as a scenario file writes it."""
+    body = ", ".join(f"{k}: {_flow(v)}" for k, v in ev.event.items())
+    text = "{" + body + "}"
+    if ev.as_of:
+        text += f" as_of {ev.as_of.isoformat()}"
+    if ev.source:
+        text += f" ({ev.source})"
+    return text
+
+
+def _flow(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, list):
+        return "[" + ", ".join(_flow(x) for x in v) + "]"
+    return str(v)
+
+
+def _due_examples(g: ChangeGroup, impact: Impact, lang: Lang, n: int = 3) -> list[str]:
+    """For a duty's changed deadline: a few events with the due dates before and after."""
+    if g.kind != "duty" or g.action != "changed":
+        return []
+    out = []
+    for i in g.events:
+        ev = impact.events[i]
+        for ch in ev.changes:
+            if ch.kind == "duty" and ch.subject == g.subject and ch.before and ch.after:
+                ra, rb = ch.before.responsibility, ch.after.responsibility
+                da = ra.deadline.due if ra and ra.deadline else None
+                db = rb.deadline.due if rb and rb.deadline else None
+                if da or db:
+                    instead = "thay vì" if lang == "vi" else "instead of"
+                    out.append(f"{event_text(ev)}: {_due(db, lang)} {instead} {_due(da, lang)}")
+                break
+        if len(out) >= n:
+            break
+    return out
+
+
+def _due(d: date | None, lang: Lang) -> str:
+    return date_text(d, lang) if d else ("chưa tính được" if lang == "vi" else "unknown")
+
+
+_WORDS = {
+    "title": ("Tác động của thay đổi quy định", "Impact of the change of the rules"),
+    "amendment": ("Đề xuất sửa đổi, bổ sung", "Proposed amendment"),
+    "proposed_by": ("Cơ quan đề xuất", "Proposed by"),
+    "articles": ("Các điều sửa đổi, bổ sung", "Articles amended"),
+    "effective": ("Ngày có hiệu lực", "Takes effect"),
+    "effective_none": ("không nêu (áp dụng cho mọi sự việc)", "not given (applies to every event)"),
+    "effective_rule": (
+        "sự việc có ngày (hoặc ngày làm căn cứ) trước ngày này áp dụng quy định cũ; sự việc không nêu ngày áp dụng "
+        "quy định đã sửa đổi",
+        "events dated (or evaluated as of a day) before it get the rules before the amendment; undated events get "
+        "the amended rules",
+    ),
+    "changes": ("Nội dung sửa đổi", "Changes"),
+    "before": ("Trước", "Before"),
+    "after": ("Sau", "After"),
+    "compared": ("So sánh", "Compared"),
+    "groups": ("Các thay đổi, theo loại", "What changes, by kind"),
+    "none": ("Không có quyết định nào thay đổi.", "No decision changes."),
+    "cases": ("Các trường hợp", "Cases"),
+    "examples": ("Ví dụ", "For example"),
+    "due": ("Hạn (sau thay vì trước)", "Due dates (after instead of before)"),
+    "more": ("và {} sự việc khác (xem --format json)", "and {} more events (see --format json)"),
+    "count": ("{} trường hợp", "{} cases"),
+}
+
+
+def _w(key: str, lang: Lang) -> str:
+    return pick(_WORDS[key], lang)
+
+
+def _header(impact: Impact, lang: Lang) -> list[tuple[str, str]]:
+    """(label, value) lines about what is compared."""
+    out = []
+    am = impact.amendment
+    if am is not None:
+        title = am.title_vi if lang == "vi" else am.title_en
+        out.append((_w("amendment", lang), f"{title} ({am.path})" + (f" — {am.id}" if am.id else "")))
+        out.append((_w("proposed_by", lang), _body(am.proposed_by, lang)))
+        out.append((_w("articles", lang), ", ".join(cite.provision(a, lang=lang) for a in am.articles)))
+        eff = (
+            date_text(am.effective_from, lang) + f" ({_w('effective_rule', lang)})"
+            if am.effective_from
+            else _w("effective_none", lang)
+        )
+        out.append((_w("effective", lang), eff))
+    out.append((_w("before", lang), impact.before))
+    out.append((_w("after", lang), impact.after))
+    return out
+
+
+def _change_lines(impact: Impact, lang: Lang) -> list[str]:
+    am = impact.amendment
+    if am is None:
+        return []
+    lines = []
+    for i, ch in enumerate(am.changes, 1):
+        target = ch.get("rule") or (
+            cite.provision(ch["article"], ch.get("clause"), ch.get("point"), lang) if "article" in ch else ""
+        )
+        text = ch["text_vi"] if lang == "vi" else ch["text_en"]
+        lines.append(f"{i}. [{ch['change']} {target}] {' '.join(str(text).split())}")
+    return lines
+
+
+def render_text(impact: Impact, lang: Lang = "vi", examples: int | None = 3) -> str:
+    """The impact for people, in Vietnamese (default) or English: what is compared, the changes by kind, and
+    the closing line ``N events compared, M changed``. ``examples``: events shown per kind (None: all).
+    """
+    lines = [_w("title", lang)]
+    lines += [f"{k}: {v}" for k, v in _header(impact, lang)]
+    change_lines = _change_lines(impact, lang)
+    if change_lines:
+        lines.append(f"{_w('changes', lang)}:")
+        lines += [f"  {x}" for x in change_lines]
+    lines.append(f"{_w('groups', lang)}:")
+    if not impact.groups:
+        lines.append(f"  {_w('none', lang)}")
+    for n, g in enumerate(impact.groups, 1):
+        summary = g.summary_vi if lang == "vi" else g.summary_en
+        lines.append(f"  {n}. {_w('count', lang).format(g.count)}: {summary}")
+        lines.append(f"     {_w('before', lang)}: {_side_text(g.before, lang)}")
+        lines.append(f"     {_w('after', lang)}: {_side_text(g.after, lang)}")
+        lines.append(f"     {_w('cases', lang)}: {cases_text(g, lang)}")
+        dues = _due_examples(g, impact, lang)
+        if dues:
+            lines.append(f"     {_w('due', lang)}: " + dues[0])
+            lines += [f"       {d}" for d in dues[1:]]
+        shown = g.events if examples is None else g.events[:examples]
+        lines.append(f"     {_w('examples', lang)}: " + (event_text(impact.events[shown[0]]) if shown else ""))
+        lines += [f"       {event_text(impact.events[i])}" for i in shown[1:]]
+        if len(shown) < len(g.events):
+            lines.append(f"       … {_w('more', lang).format(len(g.events) - len(shown))}")
+    lines.append(impact.closing_line)
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def render_markdown(impact: Impact, lang: Lang = "vi", examples: int | None = 3) -> str:
+    """The impact as a Markdown report (for a pull request, or committed beside the amendment)."""
+    out = [f"# {_w('title', lang)}", ""]
+    out += [f"- **{k}:** {_md(v)}" for k, v in _header(impact, lang)]
+    out.append("")
+    change_lines = _change_lines(impact, lang)
+    if change_lines:
+        out += [f"## {_w('changes', lang)}", ""]
+        out += [_md(x) for x in change_lines]
+        out.append("")
+    out += [f"## {_w('groups', lang)}", ""]
+    if not impact.groups:
+        out += [_w("none", lang), ""]
+    for n, g in enumerate(impact.groups, 1):
+        summary = g.summary_vi if lang == "vi" else g.summary_en
+        out += [f"### {n}. {_w('count', lang).format(g.count)}: {_md(summary)}", ""]
+        out.append(f"- {_w('before', lang)}: {_md(_side_text(g.before, lang))}")
+        out.append(f"- {_w('after', lang)}: {_md(_side_text(g.after, lang))}")
+        out.append(f"- {_w('cases', lang)}: {_md(cases_text(g, lang))}")
+        dues = _due_examples(g, impact, lang)
+        if dues:
+            out.append(f"- {_w('due', lang)}:")
+            out += [f"  - `{_md(d)}`" for d in dues]
+        shown = g.events if examples is None else g.events[:examples]
+        out.append(f"- {_w('examples', lang)}:")
+        out += [f"  - `{_md(event_text(impact.events[i]))}`" for i in shown]
+        if len(shown) < len(g.events):
+            out.append(f"  - … {_w('more', lang).format(len(g.events) - len(shown))}")
+        out.append("")
+    out += [f"**{impact.closing_line}**", ""]
+    return "\n".join(out)
+
+
+def summary_lines(impact: Impact, lang: Lang = "vi") -> list[str]:
+    """The impact in a few lines (for the explanation of a proposal): each kind of change and its count."""
+    lines = []
+    for g in impact.groups:
+        summary = g.summary_vi if lang == "vi" else g.summary_en
+        lines.append(f"{_w('count', lang).format(g.count)}: {summary} — {cases_text(g, lang, limit=4)}")
+    return [*lines, impact.closing_line]
+
+
+# ------------------------------------------------------------------------------------------ events to compare
+
+
+def scenario_cases(paths: Iterable[str | Path]) -> list[Case]:
+    """The events of scenario files (files, or folders searched for ``*.yaml``), with their ``as_of``; scenarios
+    that expect an invalid event are left out. Raises ScenarioFileError for a file that cannot be read.
+    """
+    from quyche.scenarios import iter_files, load_file
+
+    out = []
+    for f in iter_files(paths):
+        for sc in load_file(f):
+            if sc.scenario.expect.error is None:
+                out.append(Case(sc.scenario.event, sc.scenario.as_of, f"{sc.file}:{sc.line}"))
+    return out
+
+
+def sweep_cases(before: Regulation, after: Regulation) -> list[Case]:
+    """Every combination of the event table on the reference dates of both rule sets (:mod:`quyche.sweep`)."""
+    from quyche import sweep
+
+    plans = []
+    extra: list[date] = []
+    for reg in (before, after):
+        current: Regulation | None = reg
+        while current is not None:  # an amended regulation: its rules, and those before each date of effect
+            plans.append(current.compiled)
+            effective = getattr(current, "effective_from", None)
+            if effective is not None:
+                extra.append(effective)
+            current = getattr(current, "previous", None)
+    return [Case(e) for e in sweep.events(plans, extra_dates=extra)]
+
+
+def diff(
+    *,
+    amendment: str | Path | None = None,
+    rules: Sequence[str | Path] = (),
+    paths: Sequence[str | Path] = (),
+    sweep: bool = False,
+    engine: EngineName = "python",
+) -> Impact:
+    """``quyche diff``: the impact of an amendment file (on the bundled rules, or on one ``rules`` folder), or of
+    going from ``rules[0]`` to ``rules[1]``, on the events of scenario files (``paths``) and, with ``sweep``, on
+    every combination of the event table. Each rule set is built once.
+    """
+    if amendment is None and len(rules) != 2:
+        raise QuycheError("give --amendment FILE, or two rules folders: --rules DIR_A --rules DIR_B")
+    if amendment is not None and len(rules) > 1:
+        raise QuycheError("an amendment applies to one rules folder: give at most one --rules with --amendment")
+    if not paths and not sweep:
+        raise QuycheError("nothing to compare: give scenario files or folders (PATH…), or --events all")
+    before = load(rules[0] if rules else None, engine=engine)
+    regs = [before]
+    try:
+        before_label = str(rules[0]) if rules else "rules (bundled)"
+        am = None
+        if amendment is not None:
+            after = before.amend(amendment)
+            am = getattr(after, "amendment", None)
+            after_label = f"{before_label} + {amendment}"
+        else:
+            after = load(rules[1], engine=engine)
+            after_label = str(rules[1])
+        regs.append(after)
+        cases = scenario_cases(paths) if paths else []
+        if sweep:
+            cases += sweep_cases(before, after)
+        return compare(before, after, cases, before_label=before_label, after_label=after_label, amendment=am)
+    finally:
+        for reg in regs:
+            reg.close()
+
+
+def proposal_text(impact: Impact, event: Mapping[str, Any] | EventBase, lang: Lang = "vi") -> str:
+    """The impact summary that the explanation of an ``amendment_proposed`` event ends with, given the amendment
+    file: the kinds of change and their counts, and whether the event and the file agree on who proposes and what.
+    """
+    parsed = parse_event(event)
+    am = impact.amendment
+    vi = lang == "vi"
+    where = am.path if am else impact.after
+    head = (
+        f"Tác động của đề xuất sửa đổi, bổ sung ({where}), trên mọi tổ hợp sự việc của bảng sự kiện:"
+        if vi
+        else f"Impact of the proposed amendment ({where}), over every combination of the event table:"
+    )
+    lines = [head]
+    if am is not None:
+        listed = sorted(set(getattr(parsed, "articles", None) or []))
+        if listed and listed != sorted(am.articles):
+            ev = ", ".join(cite.provision(a, lang=lang) for a in listed)
+            fi = ", ".join(cite.provision(a, lang=lang) for a in am.articles)
+            lines.append(
+                f"  Lưu ý: sự việc nêu {ev}, tệp sửa đổi nêu {fi}."
+                if vi
+                else f"  Note: the event lists {ev}, the amendment file {fi}."
+            )
+        proposer = getattr(parsed, "proposed_by", None)
+        if proposer is not None and proposer != am.proposed_by:
+            who, filed = label(proposer, lang), label(am.proposed_by, lang)
+            lines.append(
+                f"  Lưu ý: sự việc do {who} đề xuất, tệp sửa đổi ghi {filed}."
+                if vi
+                else f"  Note: the event is proposed by {who}, the amendment file says {filed}."
+            )
+    lines += [f"  - {x}" for x in summary_lines(impact, lang)[:-1]] or [f"  - {_w('none', lang)}"]
+    lines.append(f"  {impact.closing_line}")
+    return "\n".join(lines) + "\n"
+
+
+def explain_with_amendment(
+    reg: Regulation,
+    amendment: str | Path | Mapping[str, Any],
+    event: Mapping[str, Any] | EventBase,
+    lang: Lang = "vi",
+    *,
+    as_of: date | str | None = None,
+    why_not: str | None = None,
+) -> str:
+    """``quyche explain EVENT --amendment FILE``: the explanation under the rules as amended (by the rules in
+    force on the event's reference date); for an ``amendment_proposed`` event, followed by the impact of the
+    amendment over every combination of the event table (computed on the python engine).
+    """
+    from quyche.explain import explain
+    from quyche.why import why_not_text
+
+    amended = reg.amend(amendment)
+    built: list[Regulation] = [amended]
+    try:
+        if why_not is not None:
+            return why_not_text(amended.why_not(event, why_not, as_of=as_of), lang)  # type: ignore[arg-type]
+        decision = amended.evaluate(event, as_of=as_of)
+        text = explain(decision, lang, regulation=amended.version_for(decision.reference_date), event=event)
+        if decision.event_type != "amendment_proposed":
+            return text
+        before, after = reg, amended
+        if reg.engine != "python":  # the sweep runs on the python engine: the same decisions, built faster
+            before = Regulation(reg.compiled, "python")
+            after = before.amend(amendment)
+            built += [before, after]
+        impact = compare(
+            before,
+            after,
+            sweep_cases(before, after),
+            before_label="rules",
+            after_label=str(amendment),
+            amendment=getattr(after, "amendment", None),
+        )
+        return text + proposal_text(impact, event, lang)
+    finally:
+        for r in built:
+            r.close()

@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
+from quyche.amendments import Amendment
 from quyche.decision import Citation, Deadline, Decision, Responsibility
 from quyche.errors import QuycheError
 from quyche.events import parse_event
@@ -51,6 +52,8 @@ Action = Literal["added", "removed", "changed"]
 DUTY_PARTS = ("deadline", "due", "mode", "citation", "provenance", "text")
 _KIND_ORDER = {k: i for i, k in enumerate(ChangeKind.__args__)}  # type: ignore[attr-defined]
 _LISTS = ("coordinating", "notified", "advising")
+#: How a report names the rules bundled with the package (in words in each language).
+BUNDLED = "rules (bundled)"
 
 
 class _Frozen(BaseModel):
@@ -65,6 +68,7 @@ class Side(_Frozen):
     row: int | None = None
     citation: Citation | None = None
     responsibility: Responsibility | None = None  # for a duty
+    party: str | None = None  # for a duty: its party as the rule names it (event.received_by, lead, ubnd …)
     message: str | None = None  # for a warning: its message (English)
 
 
@@ -216,7 +220,9 @@ def _origins(reg: Regulation, d: Decision, event: EventBase) -> _Origins:
                 key3 = (party, duty.duty, duty.article)
                 if key3 in responsibilities and key3 not in duties:
                     r = responsibilities[key3]
-                    duties[key3] = Side(rule=u.rule_id, row=u.row, citation=r.citation, responsibility=r)
+                    duties[key3] = Side(
+                        rule=u.rule_id, row=u.row, citation=r.citation, responsibility=r, party=str(duty.party)
+                    )
             ckey = (duty.article, duty.clause, duty.point)
             if ckey in by_key:
                 citations.setdefault(
@@ -428,7 +434,7 @@ def compare(
     return Impact(
         before=before_label,
         after=after_label,
-        amendment=_summary(amendment) if amendment is not None else None,
+        amendment=_summary(amendment, before) if amendment is not None else None,
         compared=len(items),
         changed=len(changed),
         groups=_groups(items, changed),
@@ -440,8 +446,9 @@ def _plain(event: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in event.items()}
 
 
-def _summary(am: Any) -> AmendmentSummary:
+def _summary(am: Any, before: Regulation) -> AmendmentSummary:
     m = am.model
+    articles = before.compiled.outline.articles
     changes_ = []
     for ch in m.changes:
         item: dict[str, Any] = {"change": ch.change}
@@ -452,6 +459,13 @@ def _summary(am: Any) -> AmendmentSummary:
         if hasattr(ch, "row") and isinstance(ch.row, dict):
             item["row"] = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in ch.row.items()}
         item["text_vi"], item["text_en"] = ch.text_vi, ch.text_en
+        if ch.change == "change_clause" and ch.article in articles:  # the clause's text before and after
+            clause = articles[ch.article].clause(ch.clause)
+            target = next((p for p in clause.points if p.point == ch.point), None) if clause and ch.point else clause
+            if target is not None:
+                item["was_vi"], item["was_en"] = target.text_vi, target.text_en
+                item["now_vi"] = ch.set.text_vi or target.text_vi
+                item["now_en"] = ch.set.text_en or target.text_en
         changes_.append(item)
     return AmendmentSummary(
         path=am.path,
@@ -478,8 +492,16 @@ def _side_key(s: Side | None) -> tuple[Any, ...] | None:
     return (s.value if r is None else None, s.rule, s.row, s.citation.label if s.citation else None, resp, s.message)
 
 
+def _group_what(what: Sequence[str]) -> list[str]:
+    """What of a duty changed, for grouping: a due date follows from the deadline and the event's dates, so it sets
+    a kind of change apart only when nothing else of the duty changed.
+    """
+    return [w for w in what if w != "due"] or list(what)
+
+
 def _group_key(event_type: str, ch: Change) -> tuple[Any, ...]:
-    return (event_type, ch.kind, ch.action, ch.subject, tuple(ch.what), _side_key(ch.before), _side_key(ch.after))
+    what = tuple(_group_what(ch.what))
+    return (event_type, ch.kind, ch.action, ch.subject, what, _side_key(ch.before), _side_key(ch.after))
 
 
 def _hashable(v: Any) -> Any:
@@ -521,13 +543,13 @@ def _groups(cases: Sequence[Case], changed: Sequence[ChangedEvent]) -> list[Chan
                 kind=first.kind,
                 action=first.action,
                 subject=first.subject,
-                what=first.what,
+                what=_group_what(first.what),
                 parties=parties,
                 before=first.before,
                 after=first.after,
                 count=len(indices),
-                summary_vi=_sentence(first, parties, "vi"),
-                summary_en=_sentence(first, parties, "en"),
+                summary_vi=_sentence(first, parties, "vi", _group_what(first.what)),
+                summary_en=_sentence(first, parties, "en", _group_what(first.what)),
                 cases=cases_,
                 events=indices,
             )
@@ -582,8 +604,9 @@ def deadline_words(d: Deadline | None, lang: Lang) -> str:
     return f"{d.days} {unit} of {anchor}" if d.relation == "within" else f"at least {d.days} {unit} before {anchor}"
 
 
-def _sentence(ch: Change, parties: Sequence[str], lang: Lang) -> str:
+def _sentence(ch: Change, parties: Sequence[str], lang: Lang, what: Sequence[str] | None = None) -> str:
     vi = lang == "vi"
+    what = ch.what if what is None else what
     if ch.kind == "lead":
         old = _body(ch.before.value if ch.before else None, lang)
         new = _body(ch.after.value if ch.after else None, lang)
@@ -597,7 +620,7 @@ def _sentence(ch: Change, parties: Sequence[str], lang: Lang) -> str:
             return f"sử dụng phương thức «{name}»" if vi else f"the mode “{name}” is used"
         return f"không còn sử dụng phương thức «{name}»" if vi else f"the mode “{name}” is no longer used"
     if ch.kind == "duty":
-        who = ", ".join(label(p, lang) for p in parties)
+        who = _who(ch, parties, lang)
         duty = f"«{ch.subject}»" if vi else f"“{ch.subject}”"
         if ch.action == "added":
             return f"{who} có thêm trách nhiệm {duty}" if vi else f"{who} gets the duty {duty}"
@@ -606,18 +629,17 @@ def _sentence(ch: Change, parties: Sequence[str], lang: Lang) -> str:
         ra = ch.before.responsibility if ch.before else None
         rb = ch.after.responsibility if ch.after else None
         parts: list[str] = []
-        if "deadline" in ch.what and ra and rb:
-            old, new = deadline_words(ra.deadline, lang), deadline_words(rb.deadline, lang)
-            parts.append(f"thời hạn {new} thay vì {old}" if vi else f"a deadline of {new} instead of {old}")
-        elif "due" in ch.what:
+        if "deadline" in what and ra and rb:
+            parts.append(_deadline_change(ra.deadline, rb.deadline, lang))
+        elif "due" in what:
             parts.append("hạn khác" if vi else "another due date")
         names = {
             "mode": ("phương thức", "mode"),
             "citation": ("căn cứ", "citation"),
-            "provenance": ("nguồn", "provenance"),
+            "provenance": ("nguồn gốc", "provenance"),
             "text": ("nội dung", "wording"),
         }
-        others = [pick(names[w], lang) for w in ch.what if w in names]
+        others = [pick(names[w], lang) for w in what if w in names]
         if others:
             parts.append(("thay đổi " if vi else "another ") + ", ".join(others))
         detail = "; ".join(parts)
@@ -638,6 +660,43 @@ def _sentence(ch: Change, parties: Sequence[str], lang: Lang) -> str:
     if ch.action == "added":
         return f"quy định {rule} được áp dụng" if vi else f"the rule {rule} applies"
     return f"quy định {rule} không còn được áp dụng" if vi else f"the rule {rule} no longer applies"
+
+
+def _who(ch: Change, parties: Sequence[str], lang: Lang) -> str:
+    """Who bears a duty: the rule's words for its party (``event.received_by``: the receiving body; ``lead``: the
+    body that chairs, named), else the bodies.
+    """
+    side = ch.after or ch.before
+    expr = side.party if side is not None else None
+    names = ", ".join(label(p, lang) for p in parties)
+    if expr and expr.startswith("event."):
+        return field_label(expr[len("event.") :], lang)
+    if expr == "lead":
+        return f"{'cơ quan chủ trì' if lang == 'vi' else 'the body that chairs'} ({names})"
+    return names
+
+
+def _deadline_change(a: Deadline | None, b: Deadline | None, lang: Lang) -> str:
+    """``thời hạn 07 ngày làm việc thay vì 10 ngày làm việc (kể từ …)``: another deadline, in words."""
+    vi = lang == "vi"
+    if a is not None and b is not None and (a.relation, a.anchor) == (b.relation, b.anchor):
+        anchor = pick(ANCHOR_LABELS.get(a.anchor, (a.anchor, a.anchor)), lang)
+        old, new = _period(a, lang), _period(b, lang)
+        if a.relation == "within":
+            return f"thời hạn {new} thay vì {old} (kể từ {anchor})" if vi else f"{new} instead of {old} (from {anchor})"
+        return (
+            f"chậm nhất {new} thay vì {old} trước {anchor}"
+            if vi
+            else f"at least {new} instead of {old} before {anchor}"
+        )
+    old, new = deadline_words(a, lang), deadline_words(b, lang)
+    return f"thời hạn {new} thay vì {old}" if vi else f"a deadline of {new} instead of {old}"
+
+
+def _period(d: Deadline, lang: Lang) -> str:
+    if lang == "vi":
+        return f"{d.days:02d} {'ngày làm việc' if d.unit == 'working_days' else 'ngày'}"
+    return f"{d.days} {'working days' if d.unit == 'working_days' else 'days'}"
 
 
 def _side_text(s: Side | None, lang: Lang) -> str:
@@ -743,6 +802,9 @@ _WORDS = {
         "the amended rules",
     ),
     "changes": ("Nội dung sửa đổi", "Changes"),
+    "clause_was": ("Văn bản hiện hành", "Text in force"),
+    "clause_now": ("Văn bản sửa đổi", "Text as amended"),
+    "bundled": ("bộ quy định đóng gói (rules/)", "the bundled rules (rules/)"),
     "before": ("Trước", "Before"),
     "after": ("Sau", "After"),
     "compared": ("So sánh", "Compared"),
@@ -775,9 +837,13 @@ def _header(impact: Impact, lang: Lang) -> list[tuple[str, str]]:
             else _w("effective_none", lang)
         )
         out.append((_w("effective", lang), eff))
-    out.append((_w("before", lang), impact.before))
-    out.append((_w("after", lang), impact.after))
+    out.append((_w("before", lang), _rules_label(impact.before, lang)))
+    out.append((_w("after", lang), _rules_label(impact.after, lang)))
     return out
+
+
+def _rules_label(text: str, lang: Lang) -> str:
+    return text.replace(BUNDLED, _w("bundled", lang), 1) if text.startswith(BUNDLED) else text
 
 
 def _change_lines(impact: Impact, lang: Lang) -> list[str]:
@@ -791,6 +857,11 @@ def _change_lines(impact: Impact, lang: Lang) -> list[str]:
         )
         text = ch["text_vi"] if lang == "vi" else ch["text_en"]
         lines.append(f"{i}. [{ch['change']} {target}] {' '.join(str(text).split())}")
+        if "was_vi" in ch:
+            was, now = (ch["was_vi"], ch["now_vi"]) if lang == "vi" else (ch["was_en"], ch["now_en"])
+            q0, q1 = ("«", "»") if lang == "vi" else ("“", "”")
+            lines.append(f"   {_w('clause_was', lang)}: {q0}{' '.join(str(was).split())}{q1}")
+            lines.append(f"   {_w('clause_now', lang)}: {q0}{' '.join(str(now).split())}{q1}")
     return lines
 
 
@@ -908,7 +979,7 @@ def sweep_cases(before: Regulation, after: Regulation) -> list[Case]:
 
 def diff(
     *,
-    amendment: str | Path | None = None,
+    amendment: str | Path | Amendment | None = None,
     rules: Sequence[str | Path] = (),
     paths: Sequence[str | Path] = (),
     sweep: bool = False,
@@ -927,12 +998,12 @@ def diff(
     before = load(rules[0] if rules else None, engine=engine)
     regs = [before]
     try:
-        before_label = str(rules[0]) if rules else "rules (bundled)"
+        before_label = str(rules[0]) if rules else BUNDLED
         am = None
         if amendment is not None:
             after = before.amend(amendment)
             am = getattr(after, "amendment", None)
-            after_label = f"{before_label} + {amendment}"
+            after_label = f"{before_label} + {amendment.path if isinstance(amendment, Amendment) else amendment}"
         else:
             after = load(rules[1], engine=engine)
             after_label = str(rules[1])

@@ -23,6 +23,7 @@ from quyche.rules.read import read_rules
 from quyche.rules.runtime import Runtime, event_fact
 
 if TYPE_CHECKING:
+    from quyche.amendments import Amendment
     from quyche.why import WhyNot
 
 EngineName = Literal["durable", "python", "auto"]
@@ -197,7 +198,7 @@ class Regulation:
 
         return why_not(self, event, rule_id, as_of)
 
-    def amend(self, amendment: str | Path | Mapping[str, Any]) -> Regulation:
+    def amend(self, amendment: str | Path | Mapping[str, Any] | Amendment) -> Regulation:
         """The regulation as amended by an amendment file (a path) or mapping (``format: quyche/amendment@1``,
         :mod:`quyche.amendments`): a new Regulation on the same engine; this one is unchanged. With a date of
         effect, events dated (or evaluated ``as_of``) before it get these rules, later and undated ones the amended

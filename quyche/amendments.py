@@ -611,6 +611,10 @@ class _Applied:
         )
 
 
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _same(a: Any, b: Any) -> bool:
     return a == b and isinstance(a, bool) == isinstance(b, bool)
 
@@ -671,7 +675,7 @@ def _apply_one(st: _Applied, i: int, ch: _Change) -> None:
             missing = [k for k in ("days", "unit", "relation", "anchor") if k not in given]
             if missing:
                 raise st.amendment.error(
-                    f"the duty {ch.duty!r} of {ch.rule!r} has no deadline to change: give its " + ", ".join(missing),
+                    f"the duty {ch.duty!r} of {ch.rule!r} has no deadline to change: give its " + _and(missing),
                     *at,
                     "set",
                     "deadline",

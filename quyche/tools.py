@@ -198,25 +198,44 @@ def condition_schema(fields: list[str]) -> dict[str, Any]:
     }
 
 
+def _offer_choices(defs: dict[str, Any], *models: str) -> None:
+    """In the schemas of ``models`` (rules, or a rule's new values), offer the event types and condition fields."""
+    types = sorted(EVENT_TYPES)
+    one_type = {"enum": [*types, "any"]}
+    fields = sorted({"reference_date"} | {f for specs in FIELD_SPECS.values() for f in specs})
+    defs.update(condition_schema(fields))
+    for name in models:
+        defs[name]["properties"]["event"] = {
+            "anyOf": [one_type, {"type": "array", "items": {"enum": types}, "minItems": 1}],
+            "title": "Event",
+            "description": "the event type(s) the rule applies to, or any",
+        }
+        when = {"anyOf": [{"$ref": "#/$defs/Condition"}, {"type": "null"}], "default": None, "title": "When"}
+        defs[name]["properties"]["when"] = when
+
+
 def rule_file_schema() -> dict[str, Any]:
     """The JSON Schema of an article file; event types and condition fields are offered as choices."""
     schema = ArticleFile.model_json_schema()
-    defs = schema["$defs"]
-    types = sorted(EVENT_TYPES)
-    one_type = {"enum": [*types, "any"]}
-    defs["Rule"]["properties"]["event"] = {
-        "anyOf": [one_type, {"type": "array", "items": {"enum": types}, "minItems": 1}],
-        "title": "Event",
-        "description": "the event type(s) the rule applies to, or any",
-    }
-    fields = sorted({"reference_date"} | {f for specs in FIELD_SPECS.values() for f in specs})
-    defs.update(condition_schema(fields))
-    when = {"anyOf": [{"$ref": "#/$defs/Condition"}, {"type": "null"}], "default": None, "title": "When"}
-    defs["Rule"]["properties"]["when"] = when
+    _offer_choices(schema["$defs"], "Rule")
     return _with_header(
         schema,
         "quyche rule file (rules/dieu_NN.yaml)",
         "One article of the regulation: titles, clauses, rules, standing duties, what is not encoded.",
+    )
+
+
+def amendment_file_schema() -> dict[str, Any]:
+    """The JSON Schema of an amendment file (``format: quyche/amendment@1``), with the rule format's choices."""
+    from quyche.amendments import AmendmentFile
+
+    schema = AmendmentFile.model_json_schema()
+    _offer_choices(schema["$defs"], "Rule", "RuleSettings")
+    return _with_header(
+        schema,
+        "quyche amendment file (format quyche/amendment@1)",
+        "A proposed amendment of the regulation (Điều 20): the proposing body, the articles it touches, the day it "
+        "takes effect, and its changes, each in Vietnamese and English (docs/amendments.md).",
     )
 
 
@@ -239,6 +258,7 @@ def schema_texts() -> dict[str, str]:
             "quyche scenario file (tests/scenarios/dieu_NN.yaml)",
             "Scenarios for legal staff: a sentence, an event and the decision expected (contract.md §7).",
         ),
+        "amendment-file.schema.json": amendment_file_schema(),
         "event.schema.json": _with_header(
             TypeAdapter(Event).json_schema(),
             "quyche event",

@@ -128,12 +128,17 @@ def _date_variants(plans: Sequence[Plan], event_type: str) -> list[tuple[str, ..
 
 
 def events(
-    plans: Sequence[Plan], *, extra_dates: Iterable[date] = (), types: Iterable[str] | None = None
+    plans: Sequence[Plan],
+    *,
+    extra_dates: Iterable[date] = (),
+    types: Iterable[str] | None = None,
+    dates: Sequence[date | None] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Every combination of the event table (of ``types``, default all) on the reference dates, as events."""
-    days: list[date | None] = [None, *reference_dates(plans, extra_dates)]
-    first = days[1]
-    assert first is not None
+    """Every combination of the event table (of ``types``, default all) on the reference dates (or on ``dates``:
+    ``None`` for an undated event), as events.
+    """
+    days: list[date | None] = [None, *reference_dates(plans, extra_dates)] if dates is None else list(dates)
+    first = next((d for d in days if d is not None), reference_dates(plans, extra_dates)[1])
     for event_type in types if types is not None else sorted(EVENT_TYPES):
         specs = FIELD_SPECS[event_type]
         names = [n for n, s in specs.items() if s.kind != "date" and n != "id"]

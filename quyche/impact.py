@@ -165,81 +165,85 @@ class Case:
 # ------------------------------------------------------------------------------------------ one decision
 
 
-def _units(reg: Regulation, d: Decision) -> list[Unit]:
-    plan = reg.version_for(d.reference_date).compiled
-    return [plan.by_id[t.rule if t.row is None else f"{t.rule}#{t.row}"] for t in d.trace]
+class _Citations:
+    """The citation of each unit's own provision, built once per compare call (by plan and unit)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[int, str], Citation] = {}
+        self._plans: list[Any] = []  # keeps the plans alive while their ids are keys
+
+    def of(self, plan: Any, u: Unit) -> Citation:
+        key = (id(plan), u.id)
+        found = self._memo.get(key)
+        if found is None:
+            self._plans.append(plan)
+            found = self._memo[key] = cite.citation(
+                plan.outline.articles, u.article, u.rule.rule.clause, u.rule.rule.point
+            )
+        return found
 
 
-def _cite(reg: Regulation, d: Decision, u: Unit) -> Citation:
-    articles = reg.version_for(d.reference_date).compiled.outline.articles
-    return cite.citation(articles, u.article, u.rule.rule.clause, u.rule.rule.point)
-
-
-@dataclass
 class _Origins:
-    """For one decision: which rule decides each of its items (the first in firing order, as the assembly)."""
+    """For one decision: which rule decides each of its items — the first in firing order, as the assembly —
+    looked up only for the items that changed.
+    """
 
-    lead: Side
-    bodies: dict[tuple[str, str], Side]
-    duties: dict[tuple[str, str, int], Side]
-    modes: dict[str, Side]
-    warnings: dict[str, Side]
-    citations: dict[tuple[int, int | None, str | None], Side]
-    rules: dict[tuple[str, int | None], Side]
+    def __init__(self, reg: Regulation, d: Decision, event: EventBase, cites: _Citations) -> None:
+        self.d, self.event, self.cites = d, event, cites
+        self.plan = reg.version_for(d.reference_date).compiled
+        self.units = [self.plan.by_id[t.rule if t.row is None else f"{t.rule}#{t.row}"] for t in d.trace]
 
+    def side(self, u: Unit, **values: Any) -> Side:
+        return Side(rule=u.rule_id, row=u.row, citation=self.cites.of(self.plan, u), **values)
 
-def _side(reg: Regulation, d: Decision, u: Unit, **values: Any) -> Side:
-    return Side(rule=u.rule_id, row=u.row, citation=_cite(reg, d, u), **values)
+    def lead(self) -> Side:
+        d = self.d
+        for u in self.units:
+            if u.lead is not None and d.lead is not None and d.lead in resolve(u.lead, self.event, None):
+                return self.side(u, value=d.lead)
+        return Side(value=d.lead)
 
-
-def _origins(reg: Regulation, d: Decision, event: EventBase) -> _Origins:
-    units = _units(reg, d)
-    lead = Side(value=None)
-    bodies: dict[tuple[str, str], Side] = {}
-    duties: dict[tuple[str, str, int], Side] = {}
-    modes: dict[str, Side] = {}
-    warnings: dict[str, Side] = {}
-    citations: dict[tuple[int, int | None, str | None], Side] = {}
-    rules: dict[tuple[str, int | None], Side] = {}
-    responsibilities = {(r.party, r.duty, r.citation.article): r for r in d.responsibilities}
-    by_key = {(c.article, c.clause, c.point): c for c in d.citations}
-    for u in units:
-        rules.setdefault((u.rule_id, u.row), _side(reg, d, u, value=u.rule_id))
-        if lead.rule is None and u.lead is not None and d.lead is not None and d.lead in resolve(u.lead, event, None):
-            lead = _side(reg, d, u, value=d.lead)
-        for key in _LISTS:
+    def body(self, key: str, name: str) -> Side:
+        for u in self.units:
             for body in getattr(u, key):
-                for name in resolve(body, event, d.lead):
-                    bodies.setdefault((key, name), _side(reg, d, u, value=name))
-        for m in u.modes:
-            modes.setdefault(m, _side(reg, d, u, value=m))
-        for duty in u.duties:
-            if duty.mode:
-                modes.setdefault(duty.mode, _side(reg, d, u, value=duty.mode))
-            for party in resolve(duty.party, event, d.lead):
-                key3 = (party, duty.duty, duty.article)
-                if key3 in responsibilities and key3 not in duties:
-                    r = responsibilities[key3]
-                    duties[key3] = Side(
-                        rule=u.rule_id, row=u.row, citation=r.citation, responsibility=r, party=str(duty.party)
-                    )
-            ckey = (duty.article, duty.clause, duty.point)
-            if ckey in by_key:
-                citations.setdefault(
-                    ckey, Side(value=by_key[ckey].label, rule=u.rule_id, row=u.row, citation=by_key[ckey])
-                )
-        for code, _, en in u.warnings:
-            warnings.setdefault(code, _side(reg, d, u, value=code, message=en))
-        own = [(u.article, u.rule.rule.clause, u.rule.rule.point), *((a, None, None) for a in u.cites)]
-        own += [(a, None, None) for f in u.cites_from for a in getattr(event, f, None) or ()]
-        for ckey in own:
-            if ckey in by_key:
-                citations.setdefault(
-                    ckey, Side(value=by_key[ckey].label, rule=u.rule_id, row=u.row, citation=by_key[ckey])
-                )
-    if d.lead is not None and lead.value is None:
-        lead = Side(value=d.lead)
-    return _Origins(lead, bodies, duties, modes, warnings, citations, rules)
+                if name in resolve(body, self.event, self.d.lead):
+                    return self.side(u, value=name)
+        return Side(value=name)
+
+    def mode(self, m: str) -> Side:
+        for u in self.units:
+            if m in u.modes or any(duty.mode == m for duty in u.duties):
+                return self.side(u, value=m)
+        return Side(value=m)
+
+    def duty(self, r: Responsibility) -> Side:
+        for u in self.units:
+            for duty in u.duties:
+                if (duty.duty, duty.article) == (r.duty, r.citation.article) and r.party in resolve(
+                    duty.party, self.event, self.d.lead
+                ):
+                    return Side(rule=u.rule_id, row=u.row, citation=r.citation, responsibility=r, party=str(duty.party))
+        return Side(citation=r.citation, responsibility=r)
+
+    def warning(self, code: str, message: str) -> Side:
+        for u in self.units:
+            if any(w[0] == code for w in u.warnings):
+                return self.side(u, value=code, message=message)
+        return Side(value=code, message=message)
+
+    def citation(self, c: Citation) -> Side:
+        key = (c.article, c.clause, c.point)
+        for u in self.units:
+            own = [(u.article, u.rule.rule.clause, u.rule.rule.point), *((a, None, None) for a in u.cites)]
+            own += [(a, None, None) for f in u.cites_from for a in getattr(self.event, f, None) or ()]
+            own += [(duty.article, duty.clause, duty.point) for duty in u.duties]
+            if key in own:
+                return Side(value=c.label, rule=u.rule_id, row=u.row, citation=c)
+        return Side(value=c.label, citation=c)
+
+    def rule(self, rule: str, row: int | None) -> Side:
+        u = self.plan.unit_for(rule, row)
+        return self.side(u, value=rule)
 
 
 def _outcome(d: Decision) -> tuple[Any, ...]:
@@ -274,104 +278,77 @@ def _deadline_key(d: Deadline | None) -> tuple[Any, ...] | None:
     return None if d is None else (d.days, d.unit, d.relation, d.anchor)
 
 
-def changes(before: Regulation, after: Regulation, event: EventBase, a: Decision, b: Decision) -> list[Change]:
+def changes(
+    before: Regulation,
+    after: Regulation,
+    event: EventBase,
+    a: Decision,
+    b: Decision,
+    cites: _Citations | None = None,
+) -> list[Change]:
     """What changed from decision ``a`` (under ``before``) to ``b`` (under ``after``) for one event."""
     if _outcome(a) == _outcome(b):
         return []
-    oa, ob = _origins(before, a, event), _origins(after, b, event)
+    cites = cites or _Citations()
+    oa, ob = _Origins(before, a, event, cites), _Origins(after, b, event, cites)
     out: list[Change] = []
     if a.lead != b.lead:
         action: Action = "added" if a.lead is None else "removed" if b.lead is None else "changed"
-        out.append(Change(kind="lead", action=action, before=oa.lead, after=ob.lead))
+        out.append(Change(kind="lead", action=action, before=oa.lead(), after=ob.lead()))
     for key in _LISTS:
         old, new = set(getattr(a, key)), set(getattr(b, key))
-        for body in sorted(new - old):
-            out.append(
-                Change(kind=key, action="added", subject=body, after=ob.bodies.get((key, body), Side(value=body)))
-            )
-        for body in sorted(old - new):
-            out.append(
-                Change(kind=key, action="removed", subject=body, before=oa.bodies.get((key, body), Side(value=body)))
-            )
-    for m in sorted(set(b.modes) - set(a.modes)):
-        out.append(Change(kind="mode", action="added", subject=m, after=ob.modes.get(m, Side(value=m))))
-    for m in sorted(set(a.modes) - set(b.modes)):
-        out.append(Change(kind="mode", action="removed", subject=m, before=oa.modes.get(m, Side(value=m))))
+        out += [Change(kind=key, action="added", subject=x, after=ob.body(key, x)) for x in sorted(new - old)]
+        out += [Change(kind=key, action="removed", subject=x, before=oa.body(key, x)) for x in sorted(old - new)]
+    out += [
+        Change(kind="mode", action="added", subject=m, after=ob.mode(m)) for m in sorted(set(b.modes) - set(a.modes))
+    ]
+    out += [
+        Change(kind="mode", action="removed", subject=m, before=oa.mode(m)) for m in sorted(set(a.modes) - set(b.modes))
+    ]
     ra = {(r.party, r.duty, r.citation.article): r for r in a.responsibilities}
     rb = {(r.party, r.duty, r.citation.article): r for r in b.responsibilities}
     for key3 in [k for k in rb if k not in ra] + [k for k in ra if k not in rb] + [k for k in ra if k in rb]:
         party, duty, _ = key3
         if key3 not in ra:
-            side = ob.duties.get(key3, Side(responsibility=rb[key3], citation=rb[key3].citation))
-            out.append(Change(kind="duty", action="added", subject=duty, party=party, after=side))
+            out.append(Change(kind="duty", action="added", subject=duty, party=party, after=ob.duty(rb[key3])))
         elif key3 not in rb:
-            side = oa.duties.get(key3, Side(responsibility=ra[key3], citation=ra[key3].citation))
-            out.append(Change(kind="duty", action="removed", subject=duty, party=party, before=side))
-        else:
+            out.append(Change(kind="duty", action="removed", subject=duty, party=party, before=oa.duty(ra[key3])))
+        elif ra[key3] != rb[key3]:
             what = _duty_parts(ra[key3], rb[key3])
             if what:
-                sa = oa.duties.get(key3, Side(responsibility=ra[key3], citation=ra[key3].citation))
-                sb = ob.duties.get(key3, Side(responsibility=rb[key3], citation=rb[key3].citation))
                 out.append(
-                    Change(kind="duty", action="changed", subject=duty, party=party, what=what, before=sa, after=sb)
+                    Change(
+                        kind="duty",
+                        action="changed",
+                        subject=duty,
+                        party=party,
+                        what=what,
+                        before=oa.duty(ra[key3]),
+                        after=ob.duty(rb[key3]),
+                    )
                 )
     wa = {w.code: w for w in a.warnings}
     wb = {w.code: w for w in b.warnings}
     for code in sorted(set(wb) - set(wa)):
-        out.append(
-            Change(
-                kind="warning",
-                action="added",
-                subject=code,
-                after=ob.warnings.get(code, Side(value=code, message=wb[code].message)),
-            )
-        )
+        out.append(Change(kind="warning", action="added", subject=code, after=ob.warning(code, wb[code].message)))
     for code in sorted(set(wa) - set(wb)):
-        out.append(
-            Change(
-                kind="warning",
-                action="removed",
-                subject=code,
-                before=oa.warnings.get(code, Side(value=code, message=wa[code].message)),
-            )
-        )
+        out.append(Change(kind="warning", action="removed", subject=code, before=oa.warning(code, wa[code].message)))
     for code in sorted(set(wa) & set(wb)):
         if wa[code] != wb[code]:
-            out.append(
-                Change(
-                    kind="warning",
-                    action="changed",
-                    subject=code,
-                    before=oa.warnings.get(code, Side(value=code)).model_copy(update={"message": wa[code].message}),
-                    after=ob.warnings.get(code, Side(value=code)).model_copy(update={"message": wb[code].message}),
-                )
-            )
+            before_, after_ = oa.warning(code, wa[code].message), ob.warning(code, wb[code].message)
+            out.append(Change(kind="warning", action="changed", subject=code, before=before_, after=after_))
     ca = {(c.article, c.clause, c.point): c for c in a.citations}
     cb = {(c.article, c.clause, c.point): c for c in b.citations}
     for k in sorted(set(cb) - set(ca), key=_ckey):
-        out.append(
-            Change(
-                kind="citation",
-                action="added",
-                subject=cb[k].label,
-                after=ob.citations.get(k, Side(value=cb[k].label, citation=cb[k])),
-            )
-        )
+        out.append(Change(kind="citation", action="added", subject=cb[k].label, after=ob.citation(cb[k])))
     for k in sorted(set(ca) - set(cb), key=_ckey):
-        out.append(
-            Change(
-                kind="citation",
-                action="removed",
-                subject=ca[k].label,
-                before=oa.citations.get(k, Side(value=ca[k].label, citation=ca[k])),
-            )
-        )
+        out.append(Change(kind="citation", action="removed", subject=ca[k].label, before=oa.citation(ca[k])))
     ta = {(t.rule, t.row) for t in a.trace}
     tb = {(t.rule, t.row) for t in b.trace}
     for t in sorted(tb - ta, key=_tkey):
-        out.append(Change(kind="rule", action="added", subject=_rule_name(*t), after=ob.rules[t]))
+        out.append(Change(kind="rule", action="added", subject=_rule_name(*t), after=ob.rule(*t)))
     for t in sorted(ta - tb, key=_tkey):
-        out.append(Change(kind="rule", action="removed", subject=_rule_name(*t), before=oa.rules[t]))
+        out.append(Change(kind="rule", action="removed", subject=_rule_name(*t), before=oa.rule(*t)))
     return out
 
 
@@ -427,8 +404,9 @@ def compare(
     for i, d in zip(rest, _evaluate(after, [items[i] for i in rest], [parsed[i] for i in rest]), strict=True):
         db[i] = d
     changed: list[ChangedEvent] = []
+    cites = _Citations()
     for c, p, a, b in zip(items, parsed, da, db, strict=True):
-        found = changes(before, after, p, a, b)
+        found = changes(before, after, p, a, b, cites)
         if found:
             changed.append(ChangedEvent(event=_plain(c.event), as_of=c.as_of, source=c.source, changes=found))
     return Impact(

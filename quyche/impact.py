@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -43,7 +44,7 @@ from quyche.labels import Lang, field_label, label, pick, value_label
 from quyche.regulation import EngineName, Regulation, load
 from quyche.render import date_text
 from quyche.rules import cite
-from quyche.rules.assemble import resolve
+from quyche.rules.assemble import compile_body
 from quyche.rules.compile import Unit
 
 ChangeKind = Literal["lead", "coordinating", "notified", "advising", "mode", "duty", "warning", "citation", "rule"]
@@ -61,14 +62,22 @@ class _Frozen(BaseModel):
 
 
 class Side(_Frozen):
-    """One side of a change (before or after): what the decision says, and the rule and provision that say it."""
+    """One side of a change (before or after): what the decision says, and the rule and provision that say it.
+    For a duty: its party as the rule names it, its deadline (with the due date of the event, in an event's
+    change), mode, provenance and texts.
+    """
 
     value: str | None = None  # the lead, body, mode, warning code or rule on this side (None: none)
     rule: str | None = None
     row: int | None = None
     citation: Citation | None = None
-    responsibility: Responsibility | None = None  # for a duty
     party: str | None = None  # for a duty: its party as the rule names it (event.received_by, lead, ubnd …)
+    deadline: Deadline | None = None
+    mode: str | None = None
+    provenance: Literal["summary", "law", "reconstructed"] | None = None
+    basis: str | None = None
+    text_vi: str | None = None
+    text_en: str | None = None
     message: str | None = None  # for a warning: its message (English)
 
 
@@ -89,13 +98,24 @@ class Change(_Frozen):
         return self.model_copy(update={"action": action, "before": self.after, "after": self.before})
 
 
+class EventChange(_Frozen):
+    """One change of one event: its kind (the group, :class:`ChangeGroup`, by its position in ``Impact.groups``),
+    and what is the event's own — the body that bears a duty and the due dates before and after.
+    """
+
+    group: int
+    party: str | None = None
+    due_before: date | None = None
+    due_after: date | None = None
+
+
 class ChangedEvent(_Frozen):
-    """An event whose decision changes, and what changed."""
+    """An event whose decision changes, and what changed (each change a kind of change and its own values)."""
 
     event: dict[str, Any]
     as_of: date | None = None
     source: str | None = None
-    changes: list[Change]
+    changes: list[EventChange]
 
 
 class ChangeGroup(_Frozen):
@@ -107,7 +127,7 @@ class ChangeGroup(_Frozen):
     subject: str | None = None
     what: list[str] = []
     parties: list[str] = []  # for a duty: the bodies that bear it in these events
-    before: Side | None = None  # as in the first of the events (a duty's due date varies from event to event)
+    before: Side | None = None  # a duty's deadline without its due date (each event has its own)
     after: Side | None = None
     count: int
     summary_vi: str
@@ -152,6 +172,37 @@ class Impact(_Frozen):
         """The closing line of the report (:attr:`summary`)."""
         return self.summary
 
+    def changes_of(self, index: int) -> list[Change]:
+        """The changes of ``events[index]`` in full: each its group's change with the event's party and dates."""
+        out = []
+        for ec in self.events[index].changes:
+            g = self.groups[ec.group]
+            what = list(g.what)
+            if g.kind == "duty" and g.action == "changed" and ec.due_before != ec.due_after and "due" not in what:
+                what = [p for p in DUTY_PARTS if p in {*what, "due"}]
+            out.append(
+                Change(
+                    kind=g.kind,
+                    action=g.action,
+                    subject=g.subject,
+                    party=ec.party,
+                    what=what,
+                    before=_with_due(g.before, ec.due_before),
+                    after=_with_due(g.after, ec.due_after),
+                )
+            )
+        return out
+
+
+def _with_due(side: Side | None, due: date | None) -> Side | None:
+    if side is None or side.deadline is None:
+        return side
+    return side.model_copy(update={"deadline": side.deadline.model_copy(update={"due": due})})
+
+
+def _without_due(side: Side | None) -> Side | None:
+    return _with_due(side, None)
+
 
 @dataclass(frozen=True)
 class Case:
@@ -183,6 +234,28 @@ class _Citations:
         return found
 
 
+def _duty_side(r: Responsibility, rule: str | None, row: int | None, party: str | None) -> Side:
+    return Side(
+        rule=rule,
+        row=row,
+        citation=r.citation,
+        party=party,
+        deadline=r.deadline,
+        mode=r.mode,
+        provenance=r.provenance,
+        basis=r.basis,
+        text_vi=r.text_vi,
+        text_en=r.text_en,
+    )
+
+
+_compiled_body = lru_cache(maxsize=2048)(compile_body)
+
+
+def _bodies(body: Any, event: EventBase, lead: str | None) -> Sequence[str]:
+    return _compiled_body(body)(event, lead)
+
+
 class _Origins:
     """For one decision: which rule decides each of its items — the first in firing order, as the assembly —
     looked up only for the items that changed.
@@ -199,14 +272,14 @@ class _Origins:
     def lead(self) -> Side:
         d = self.d
         for u in self.units:
-            if u.lead is not None and d.lead is not None and d.lead in resolve(u.lead, self.event, None):
+            if u.lead is not None and d.lead is not None and d.lead in _bodies(u.lead, self.event, None):
                 return self.side(u, value=d.lead)
         return Side(value=d.lead)
 
     def body(self, key: str, name: str) -> Side:
         for u in self.units:
             for body in getattr(u, key):
-                if name in resolve(body, self.event, self.d.lead):
+                if name in _bodies(body, self.event, self.d.lead):
                     return self.side(u, value=name)
         return Side(value=name)
 
@@ -219,11 +292,11 @@ class _Origins:
     def duty(self, r: Responsibility) -> Side:
         for u in self.units:
             for duty in u.duties:
-                if (duty.duty, duty.article) == (r.duty, r.citation.article) and r.party in resolve(
+                if (duty.duty, duty.article) == (r.duty, r.citation.article) and r.party in _bodies(
                     duty.party, self.event, self.d.lead
                 ):
-                    return Side(rule=u.rule_id, row=u.row, citation=r.citation, responsibility=r, party=str(duty.party))
-        return Side(citation=r.citation, responsibility=r)
+                    return _duty_side(r, u.rule_id, u.row, str(duty.party))
+        return _duty_side(r, None, None, None)
 
     def warning(self, code: str, message: str) -> Side:
         for u in self.units:
@@ -403,20 +476,21 @@ def compare(
     db = list(da)
     for i, d in zip(rest, _evaluate(after, [items[i] for i in rest], [parsed[i] for i in rest]), strict=True):
         db[i] = d
-    changed: list[ChangedEvent] = []
+    found: list[tuple[Case, list[Change]]] = []
     cites = _Citations()
     for c, p, a, b in zip(items, parsed, da, db, strict=True):
-        found = changes(before, after, p, a, b, cites)
-        if found:
-            changed.append(ChangedEvent(event=_plain(c.event), as_of=c.as_of, source=c.source, changes=found))
+        changed = changes(before, after, p, a, b, cites)
+        if changed:
+            found.append((c, changed))
+    groups, events = _groups(items, found)
     return Impact(
         before=before_label,
         after=after_label,
         amendment=_summary(amendment, before) if amendment is not None else None,
         compared=len(items),
-        changed=len(changed),
-        groups=_groups(items, changed),
-        events=changed,
+        changed=len(events),
+        groups=groups,
+        events=events,
     )
 
 
@@ -463,11 +537,9 @@ def _summary(am: Any, before: Regulation) -> AmendmentSummary:
 def _side_key(s: Side | None) -> tuple[Any, ...] | None:
     if s is None:
         return None
-    r = s.responsibility
-    resp = None
-    if r is not None:
-        resp = (_deadline_key(r.deadline), r.mode, r.provenance, r.basis, r.text_vi)
-    return (s.value if r is None else None, s.rule, s.row, s.citation.label if s.citation else None, resp, s.message)
+    dl = _deadline_key(s.deadline)
+    label_ = s.citation.label if s.citation else None
+    return (s.value, s.rule, s.row, label_, s.party, dl, s.mode, s.provenance, s.basis, s.text_vi, s.text_en, s.message)
 
 
 def _group_what(what: Sequence[str]) -> list[str]:
@@ -486,7 +558,10 @@ def _hashable(v: Any) -> Any:
     return tuple(v) if isinstance(v, list) else v
 
 
-def _groups(cases: Sequence[Case], changed: Sequence[ChangedEvent]) -> list[ChangeGroup]:
+def _groups(
+    cases: Sequence[Case], found: Sequence[tuple[Case, list[Change]]]
+) -> tuple[list[ChangeGroup], list[ChangedEvent]]:
+    """The kinds of change, and each changed event with its changes as references to them."""
     universe: dict[str, dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
     fields_of: dict[str, set[str]] = defaultdict(set)
     for c in cases:
@@ -494,13 +569,13 @@ def _groups(cases: Sequence[Case], changed: Sequence[ChangedEvent]) -> list[Chan
     for c in cases:
         t = str(c.event["type"])
         for f in fields_of[t]:
-            universe[t][f].add(_hashable(c.event.get(f)))
+            universe[t][f].add(_hashable(_plain_value(c.event.get(f))))
     members: dict[tuple[Any, ...], list[tuple[int, Change]]] = {}
-    for i, ev in enumerate(changed):
-        t = str(ev.event["type"])
-        for ch in ev.changes:
+    for i, (case, changed) in enumerate(found):
+        t = str(case.event["type"])
+        for ch in changed:
             members.setdefault(_group_key(t, ch), []).append((i, ch))
-    groups = []
+    drafts = []
     for key, items in members.items():
         event_type = key[0]
         first = items[0][1]
@@ -508,32 +583,56 @@ def _groups(cases: Sequence[Case], changed: Sequence[ChangedEvent]) -> list[Chan
         values: dict[str, set[Any]] = defaultdict(set)
         for i in indices:
             for f in fields_of[event_type]:
-                values[f].add(_hashable(changed[i].event.get(f)))
+                values[f].add(_hashable(_plain_value(found[i][0].event.get(f))))
         cases_ = {
             f: sorted((list(v) if isinstance(v, tuple) else v for v in vs), key=_sort_value)
             for f, vs in sorted(values.items())
             if vs != universe[event_type][f]
         }
         parties = sorted({ch.party for _, ch in items if ch.party})
-        groups.append(
-            ChangeGroup(
-                event_type=event_type,
-                kind=first.kind,
-                action=first.action,
-                subject=first.subject,
-                what=_group_what(first.what),
-                parties=parties,
-                before=first.before,
-                after=first.after,
-                count=len(indices),
-                summary_vi=_sentence(first, parties, "vi", _group_what(first.what)),
-                summary_en=_sentence(first, parties, "en", _group_what(first.what)),
-                cases=cases_,
-                events=indices,
-            )
+        what = _group_what(first.what)
+        group = ChangeGroup(
+            event_type=event_type,
+            kind=first.kind,
+            action=first.action,
+            subject=first.subject,
+            what=what,
+            parties=parties,
+            before=_without_due(first.before),
+            after=_without_due(first.after),
+            count=len(indices),
+            summary_vi=_sentence(first, parties, "vi", what),
+            summary_en=_sentence(first, parties, "en", what),
+            cases=cases_,
+            events=indices,
         )
-    groups.sort(key=lambda g: (g.event_type, _KIND_ORDER[g.kind], -g.count, _article(g), g.summary_en))
-    return groups
+        drafts.append((key, group))
+    drafts.sort(
+        key=lambda kg: (kg[1].event_type, _KIND_ORDER[kg[1].kind], -kg[1].count, _article(kg[1]), kg[1].summary_en)
+    )
+    position = {key: n for n, (key, _) in enumerate(drafts)}
+    events = []
+    for case, changed in found:
+        t = str(case.event["type"])
+        refs = [
+            EventChange(
+                group=position[_group_key(t, ch)],
+                party=ch.party,
+                due_before=_due_of(ch.before),
+                due_after=_due_of(ch.after),
+            )
+            for ch in changed
+        ]
+        events.append(ChangedEvent(event=_plain(case.event), as_of=case.as_of, source=case.source, changes=refs))
+    return [g for _, g in drafts], events
+
+
+def _due_of(side: Side | None) -> date | None:
+    return side.deadline.due if side is not None and side.deadline is not None else None
+
+
+def _plain_value(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, date) else v
 
 
 def _article(g: ChangeGroup) -> int:
@@ -604,11 +703,9 @@ def _sentence(ch: Change, parties: Sequence[str], lang: Lang, what: Sequence[str
             return f"{who} có thêm trách nhiệm {duty}" if vi else f"{who} gets the duty {duty}"
         if ch.action == "removed":
             return f"{who} không còn trách nhiệm {duty}" if vi else f"{who} no longer has the duty {duty}"
-        ra = ch.before.responsibility if ch.before else None
-        rb = ch.after.responsibility if ch.after else None
         parts: list[str] = []
-        if "deadline" in what and ra and rb:
-            parts.append(_deadline_change(ra.deadline, rb.deadline, lang))
+        if "deadline" in what and ch.before and ch.after:
+            parts.append(_deadline_change(ch.before.deadline, ch.after.deadline, lang))
         elif "due" in what:
             parts.append("hạn khác" if vi else "another due date")
         names = {
@@ -741,21 +838,17 @@ def _flow(v: Any) -> str:
     return str(v)
 
 
-def _due_examples(g: ChangeGroup, impact: Impact, lang: Lang, n: int = 3) -> list[str]:
-    """For a duty's changed deadline: a few events with the due dates before and after."""
+def _due_examples(g: ChangeGroup, n_group: int, impact: Impact, lang: Lang, n: int = 3) -> list[str]:
+    """For a duty whose deadline changed: a few events with their due dates before and after."""
     if g.kind != "duty" or g.action != "changed":
         return []
     out = []
+    instead = "thay vì" if lang == "vi" else "instead of"
     for i in g.events:
         ev = impact.events[i]
-        for ch in ev.changes:
-            if ch.kind == "duty" and ch.subject == g.subject and ch.before and ch.after:
-                ra, rb = ch.before.responsibility, ch.after.responsibility
-                da = ra.deadline.due if ra and ra.deadline else None
-                db = rb.deadline.due if rb and rb.deadline else None
-                if da or db:
-                    instead = "thay vì" if lang == "vi" else "instead of"
-                    out.append(f"{event_text(ev)}: {_due(db, lang)} {instead} {_due(da, lang)}")
+        for ec in ev.changes:
+            if ec.group == n_group and (ec.due_before or ec.due_after):
+                out.append(f"{event_text(ev)}: {_due(ec.due_after, lang)} {instead} {_due(ec.due_before, lang)}")
                 break
         if len(out) >= n:
             break
@@ -862,7 +955,7 @@ def render_text(impact: Impact, lang: Lang = "vi", examples: int | None = 3) -> 
         lines.append(f"     {_w('before', lang)}: {_side_text(g.before, lang)}")
         lines.append(f"     {_w('after', lang)}: {_side_text(g.after, lang)}")
         lines.append(f"     {_w('cases', lang)}: {cases_text(g, lang)}")
-        dues = _due_examples(g, impact, lang)
+        dues = _due_examples(g, n - 1, impact, lang)
         if dues:
             lines.append(f"     {_w('due', lang)}: " + dues[0])
             lines += [f"       {d}" for d in dues[1:]]
@@ -898,7 +991,7 @@ def render_markdown(impact: Impact, lang: Lang = "vi", examples: int | None = 3)
         out.append(f"- {_w('before', lang)}: {_md(_side_text(g.before, lang))}")
         out.append(f"- {_w('after', lang)}: {_md(_side_text(g.after, lang))}")
         out.append(f"- {_w('cases', lang)}: {_md(cases_text(g, lang))}")
-        dues = _due_examples(g, impact, lang)
+        dues = _due_examples(g, n - 1, impact, lang)
         if dues:
             out.append(f"- {_w('due', lang)}:")
             out += [f"  - `{_md(d)}`" for d in dues]

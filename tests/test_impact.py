@@ -66,7 +66,9 @@ def _dump(changes: list[Change]) -> list[str]:
 
 
 def _by_event(impact: Impact) -> dict[str, list[Change]]:
-    return {json.dumps([e.event, str(e.as_of)], sort_keys=True): e.changes for e in impact.events}
+    return {
+        json.dumps([e.event, str(e.as_of)], sort_keys=True): impact.changes_of(i) for i, e in enumerate(impact.events)
+    }
 
 
 def _normal(d: Decision) -> tuple[Any, ...]:
@@ -281,13 +283,13 @@ def check_deadline(reg: Regulation, rule_id: str, position: int, days: int) -> N
     impact = compare(reg, changed, events)
     index = {json.dumps(e, sort_keys=True): i for i, e in enumerate(events)}
     found = set()
-    for ev in impact.events:
-        for c in ev.changes:
+    for i, ev in enumerate(impact.events):
+        for c in impact.changes_of(i):
             assert c.kind == "duty" and c.action == "changed" and c.subject == spec.duty, c
             assert "deadline" in c.what and set(c.what) <= {"deadline", "due"}, c
             assert c.before and c.after and c.before.rule == c.after.rule == rule_id
-            assert c.after.responsibility and c.after.responsibility.deadline
-            assert c.after.responsibility.deadline.days == days
+            assert c.after.deadline and c.after.deadline.days == days
+            assert c.before.deadline and c.before.deadline.days == spec.deadline.days
             found.add((index[json.dumps(ev.event, sort_keys=True)], c.party))
     assert found == used, (rule_id, spec.duty)
 
@@ -326,10 +328,10 @@ def test_a_changed_row_deadline_changes_the_duties_of_that_row(reg: Regulation) 
     events = events_of(reg, ("petition_received",))
     impact = compare(reg, amended, events)
     assert impact.changed
-    for ev in impact.events:
+    for i, ev in enumerate(impact.events):
         assert ev.event["kind"] == "complaint" and ev.event.get("round") != 2
         assert ev.event.get("complex") is True and not ev.event.get("remote_area")
-        (c,) = ev.changes
+        (c,) = impact.changes_of(i)
         assert (c.kind, c.subject, c.before.row, c.after.row) == ("duty", "settle_complaint", 2, 2)  # type: ignore[union-attr]
         assert "deadline" in c.what
     fired = [
@@ -371,9 +373,16 @@ def test_a_group_states_the_rule_and_citation_before_and_after(answer_impact: Im
     (group,) = answer_impact.groups
     assert group.before and group.after and group.before.rule == group.after.rule == "dieu_08.answer_citizen"
     assert group.before.citation and group.before.citation.article == 8
-    assert group.before.responsibility and group.before.responsibility.deadline
-    assert group.before.responsibility.deadline.days == 10 and group.before.responsibility.provenance == "law"
-    assert group.after.responsibility and group.after.responsibility.provenance == "reconstructed"
+    assert group.before.deadline and group.before.deadline.days == 10 and group.before.deadline.due is None
+    assert (group.before.provenance, group.after.provenance) == ("law", "reconstructed")
+    assert group.before.text_vi and "10 ngày làm việc" in group.before.text_vi
+    assert group.after.text_vi and "07 ngày làm việc" in group.after.text_vi
+    # each event keeps its own due dates
+    first = answer_impact.events[group.events[0]]
+    dated = next(e for e in (answer_impact.events[i] for i in group.events) if e.event.get("date"))
+    assert first.changes[0].group == 0
+    assert dated.changes[0].due_before and dated.changes[0].due_after
+    assert dated.changes[0].due_after < dated.changes[0].due_before
 
 
 def test_reports_in_words(answer_impact: Impact) -> None:

@@ -286,7 +286,7 @@ CHANGE_MODELS: dict[str, type[_Change]] = {
 def _kind(value: Any) -> str | None:
     """The union member of a change (named like a schema step, so error locations skip it)."""
     kind = value.get("change") if isinstance(value, dict) else getattr(value, "change", None)
-    return f"change[{kind}]" if kind in CHANGE_MODELS else None
+    return f"change[{kind}]" if isinstance(kind, str) and kind in CHANGE_MODELS else None
 
 
 AnyChange = Annotated[
@@ -374,7 +374,7 @@ def _allowed_keys(data: Any) -> Callable[[tuple[Any, ...]], list[str]]:
         if len(parts) >= 2 and parts[0] == "changes" and isinstance(parts[1], int):
             change = data["changes"][parts[1]] if _has(data.get("changes") or [], parts[1]) else None
             kind = change.get("change") if isinstance(change, dict) else None
-            if kind not in CHANGE_MODELS:
+            if not isinstance(kind, str) or kind not in CHANGE_MODELS:
                 return []
             current, node, parts = CHANGE_MODELS[kind], change, parts[2:]
         for part in parts:
@@ -429,11 +429,11 @@ def read_amendment(source: str | Path | Mapping[str, Any] | Amendment) -> Amendm
     if isinstance(changes, list):  # name a misspelt kind of change before the model's checks
         for i, ch in enumerate(changes):
             if not isinstance(ch, dict):
-                continue
+                raise where.error("a change is a mapping: change: KIND, its keys, text_vi and text_en", "changes", i)
             kind = ch.get("change")
             if kind is None:
                 raise where.error("required key is missing: say which change (change: …)", "changes", i, "change")
-            if kind not in CHANGE_MODELS:
+            if not isinstance(kind, str) or kind not in CHANGE_MODELS:
                 raise where.error(
                     f"unknown change {kind!r}{did_you_mean(kind, CHANGE_MODELS)}; accepted: "
                     + ", ".join(CHANGE_MODELS),

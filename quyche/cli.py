@@ -208,7 +208,11 @@ def validate(rules_dir: str | None) -> None:
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
-@click.option("--examples", default="3", show_default=True, help="Events shown per kind of change: a number, or all.")
+@click.option(
+    "--examples",
+    default=None,
+    help="Events shown per kind of change: a number, or all (default: all, or 3 with --events all).",
+)
 @click.option("--fail-on-change", "fail_on_change", is_flag=True, help="Exit 1 when some decision changes.")
 @click.option(
     "--engine",
@@ -225,7 +229,7 @@ def diff(
     events: str | None,
     fmt: str,
     lang: str,
-    examples: str,
+    examples: str | None,
     fail_on_change: bool,
     engine: str,
 ) -> None:
@@ -234,6 +238,7 @@ def diff(
     """
     from quyche import impact as I
 
+    examples = examples or ("3" if events == "all" else "all")
     if examples != "all" and not examples.isdigit():
         raise click.BadParameter("a number, or all", param_hint="--examples")
     shown = None if examples == "all" else int(examples)

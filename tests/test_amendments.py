@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import quyche
 from quyche.amendments import CHANGE_MODELS, AmendedRegulation, read_amendment
 from quyche.errors import InvalidEvent, RuleFileError
 from quyche.regulation import Regulation
+from quyche.testing import json_values
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST_2025 = ROOT / "examples" / "amendments" / "dieu_19_host_2025.yaml"
@@ -335,3 +338,27 @@ def test_an_amended_rule_set_passes_every_load_time_check(python_reg: Regulation
     with pytest.raises(RuleFileError) as info:
         python_reg.amend(amendment({"change": "add_rule", "article": 20, "rule": rule}, articles=[20]))
     assert info.value.path == "<amendment>" and "changes.0.rule" in str(info.value)
+
+
+BASE = {"format": "quyche/amendment@1", "title_vi": "a", "title_en": "b", "proposed_by": "ubnd", "articles": [19]}
+
+
+@settings(max_examples=150, deadline=None)
+@given(json_values(), st.sampled_from(list(CHANGE_MODELS)))
+def test_any_value_in_an_amendment_is_a_rule_file_error_or_valid(python_reg: Regulation, value: Any, kind: str) -> None:
+    """Never a traceback: any JSON value where an amendment, a change or a change's key is expected."""
+    candidates = [
+        value,
+        dict(BASE, changes=value),
+        dict(BASE, changes=[value]),
+        dict(BASE, changes=[{"change": kind, "rule": "dieu_19.host", "text_vi": "a", "text_en": "b", "set": value}]),
+        dict(BASE, changes=[{"change": kind, "rule": "dieu_19.host", "row": value, "text_vi": "a", "text_en": "b"}]),
+        dict(BASE, changes=[{"change": kind, "article": 19, "clause": value, "text_vi": "a", "text_en": "b"}]),
+    ]
+    for data in candidates:
+        if not isinstance(data, dict):
+            continue
+        try:
+            python_reg.amend(data)
+        except RuleFileError as exc:
+            assert exc.path == "<amendment>" and str(exc)

@@ -712,11 +712,12 @@ def _sentence(ch: Change, parties: Sequence[str], lang: Lang, what: Sequence[str
             "mode": ("phương thức", "mode"),
             "citation": ("căn cứ", "citation"),
             "provenance": ("nguồn gốc", "provenance"),
-            "text": ("nội dung", "wording"),
+            "text": ("lời văn", "wording"),
         }
         others = [pick(names[w], lang) for w in what if w in names]
         if others:
-            parts.append(("thay đổi " if vi else "another ") + ", ".join(others))
+            listed = " và ".join(others) if vi else " and ".join(others)
+            parts.append(f"{listed} cũng thay đổi" if vi else f"its {listed} change too")
         detail = "; ".join(parts)
         return f"trách nhiệm {duty} của {who}: {detail}" if vi else f"the duty {duty} of {who}: {detail}"
     if ch.kind == "warning":
@@ -867,8 +868,8 @@ _WORDS = {
     "effective": ("Ngày có hiệu lực", "Takes effect"),
     "effective_none": ("không nêu (áp dụng cho mọi sự việc)", "not given (applies to every event)"),
     "effective_rule": (
-        "sự việc có ngày (hoặc ngày làm căn cứ) trước ngày này áp dụng quy định cũ; sự việc không nêu ngày áp dụng "
-        "quy định đã sửa đổi",
+        "sự việc có ngày, hoặc ngày làm căn cứ, trước ngày này áp dụng quy định trước khi sửa đổi; sự việc không nêu "
+        "ngày áp dụng quy định đã sửa đổi",
         "events dated (or evaluated as of a day) before it get the rules before the amendment; undated events get "
         "the amended rules",
     ),
@@ -893,6 +894,12 @@ def _w(key: str, lang: Lang) -> str:
     return pick(_WORDS[key], lang)
 
 
+def count_text(n: int, lang: Lang) -> str:
+    """A count as each language writes it: ``12.096`` in Vietnamese, ``12,096`` in English."""
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang == "vi" else text
+
+
 def _header(impact: Impact, lang: Lang) -> list[tuple[str, str]]:
     """(label, value) lines about what is compared."""
     out = []
@@ -903,7 +910,7 @@ def _header(impact: Impact, lang: Lang) -> list[tuple[str, str]]:
         out.append((_w("proposed_by", lang), _body(am.proposed_by, lang)))
         out.append((_w("articles", lang), ", ".join(cite.provision(a, lang=lang) for a in am.articles)))
         eff = (
-            date_text(am.effective_from, lang) + f" ({_w('effective_rule', lang)})"
+            date_text(am.effective_from, lang) + f" — {_w('effective_rule', lang)}"
             if am.effective_from
             else _w("effective_none", lang)
         )
@@ -951,7 +958,7 @@ def render_text(impact: Impact, lang: Lang = "vi", examples: int | None = 3) -> 
         lines.append(f"  {_w('none', lang)}")
     for n, g in enumerate(impact.groups, 1):
         summary = g.summary_vi if lang == "vi" else g.summary_en
-        lines.append(f"  {n}. {_w('count', lang).format(g.count)}: {summary}")
+        lines.append(f"  {n}. {_w('count', lang).format(count_text(g.count, lang))}: {summary}")
         lines.append(f"     {_w('before', lang)}: {_side_text(g.before, lang)}")
         lines.append(f"     {_w('after', lang)}: {_side_text(g.after, lang)}")
         lines.append(f"     {_w('cases', lang)}: {cases_text(g, lang)}")
@@ -963,7 +970,7 @@ def render_text(impact: Impact, lang: Lang = "vi", examples: int | None = 3) -> 
         lines.append(f"     {_w('examples', lang)}: " + (event_text(impact.events[shown[0]]) if shown else ""))
         lines += [f"       {event_text(impact.events[i])}" for i in shown[1:]]
         if len(shown) < len(g.events):
-            lines.append(f"       … {_w('more', lang).format(len(g.events) - len(shown))}")
+            lines.append(f"       … {_w('more', lang).format(count_text(len(g.events) - len(shown), lang))}")
     lines.append(impact.closing_line)
     return "\n".join(lines) + "\n"
 
@@ -987,7 +994,7 @@ def render_markdown(impact: Impact, lang: Lang = "vi", examples: int | None = 3)
         out += [_w("none", lang), ""]
     for n, g in enumerate(impact.groups, 1):
         summary = g.summary_vi if lang == "vi" else g.summary_en
-        out += [f"### {n}. {_w('count', lang).format(g.count)}: {_md(summary)}", ""]
+        out += [f"### {n}. {_w('count', lang).format(count_text(g.count, lang))}: {_md(summary)}", ""]
         out.append(f"- {_w('before', lang)}: {_md(_side_text(g.before, lang))}")
         out.append(f"- {_w('after', lang)}: {_md(_side_text(g.after, lang))}")
         out.append(f"- {_w('cases', lang)}: {_md(cases_text(g, lang))}")
@@ -999,7 +1006,7 @@ def render_markdown(impact: Impact, lang: Lang = "vi", examples: int | None = 3)
         out.append(f"- {_w('examples', lang)}:")
         out += [f"  - `{_md(event_text(impact.events[i]))}`" for i in shown]
         if len(shown) < len(g.events):
-            out.append(f"  - … {_w('more', lang).format(len(g.events) - len(shown))}")
+            out.append(f"  - … {_w('more', lang).format(count_text(len(g.events) - len(shown), lang))}")
         out.append("")
     out += [f"**{impact.closing_line}**", ""]
     return "\n".join(out)
@@ -1010,7 +1017,9 @@ def summary_lines(impact: Impact, lang: Lang = "vi") -> list[str]:
     lines = []
     for g in impact.groups:
         summary = g.summary_vi if lang == "vi" else g.summary_en
-        lines.append(f"{_w('count', lang).format(g.count)}: {summary} — {cases_text(g, lang, limit=4)}")
+        lines.append(
+            f"{_w('count', lang).format(count_text(g.count, lang))}: {summary} — {cases_text(g, lang, limit=4)}"
+        )
     return [*lines, impact.closing_line]
 
 

@@ -722,7 +722,7 @@ def _apply_one(st: _Applied, i: int, ch: _Change) -> None:
         raise TypeError(type(ch).__name__)
 
 
-def _article_of(st: _Applied, i: int, ch: _Change) -> list[int]:
+def _articles_of(st: _Applied, i: int) -> list[int]:
     """The articles change ``i`` touched."""
     return sorted(n for n, changes in st.touched.items() if i in changes)
 
@@ -841,8 +841,8 @@ def amend_source(src: RuleSource, amendment: str | Path | Mapping[str, Any] | Am
     am = read_amendment(amendment)
     st = _apply(src, am)
     listed = set(am.model.articles)
-    for i, ch in enumerate(am.model.changes):
-        for number in _article_of(st, i, ch):
+    for i in range(len(am.model.changes)):
+        for number in _articles_of(st, i):
             if number not in listed:
                 shown = ", ".join(map(str, am.model.articles))
                 raise am.error(

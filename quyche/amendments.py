@@ -39,10 +39,9 @@ event gets the amended rules, as an undated event gets a rule's version in force
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -54,10 +53,12 @@ from quyche.decision import Decision
 from quyche.errors import RuleFileError, did_you_mean
 from quyche.events import parse_event
 from quyche.events_base import ArticleNo, EventBase, IsoDate
-from quyche.regulation import BATCH, EngineName, Regulation, _as_date, _public_error
+from quyche.regulation import EngineName, Regulation, _as_date, _public_error
+from quyche.rules import conditions as C
 from quyche.rules import yamlsafe
+from quyche.rules.assemble import Assembler
 from quyche.rules.check import CheckedRules, check
-from quyche.rules.compile import Plan, compile_rules
+from quyche.rules.compile import Plan, Unit, compile_rules
 from quyche.rules.model import (
     BodyExpr,
     CitedField,
@@ -78,6 +79,7 @@ from quyche.rules.model import (
     WarningSpec,
 )
 from quyche.rules.read import Loaded, RuleSource, data_path, format_validation_error, read_rules
+from quyche.rules.runtime import Runtime
 
 if TYPE_CHECKING:
     from quyche.why import WhyNot
@@ -895,6 +897,9 @@ class AmendedRegulation(Regulation):
     """A regulation as amended: the amended rules, and the ones before the amendment for events dated (or
     evaluated ``as_of``) before its date of effect. An undated event gets the amended rules (as an undated event
     gets the version of a rule in force now). ``previous`` is the regulation that was amended (not changed).
+
+    The choice is made per event where the engine is asked and the decision assembled (:class:`_RuntimeByDate`,
+    :class:`_AssemblerByDate`), so ``evaluate`` and ``evaluate_many`` are the regulation's own, unchanged.
     """
 
     def __init__(self, compiled: Plan, engine: EngineName, *, previous: Regulation, amendment: Amendment) -> None:
@@ -902,6 +907,9 @@ class AmendedRegulation(Regulation):
         self.previous = previous
         self.amendment = amendment
         self.effective_from: date | None = amendment.model.effective_from
+        if self.effective_from is not None:
+            self._runtime = _RuntimeByDate(self.effective_from, previous._runtime, self._runtime)  # type: ignore[assignment]
+            self._assembler = _AssemblerByDate(self.effective_from, previous._assembler, self._assembler)  # type: ignore[assignment]
 
     def _before(self, reference: date | None) -> bool:
         return self.effective_from is not None and reference is not None and reference < self.effective_from
@@ -910,50 +918,7 @@ class AmendedRegulation(Regulation):
         """The regulation whose rules decide an event of this reference date (``as_of``, else its date)."""
         if not self._before(reference):
             return self
-        prev = self.previous
-        return prev.version_for(reference) if isinstance(prev, AmendedRegulation) else prev
-
-    def evaluate(self, event: Mapping[str, Any] | EventBase, as_of: date | str | None = None) -> Decision:
-        """The decision for one event, by the rules in force on its reference date."""
-        try:
-            parsed = parse_event(event)
-            reference = _as_date(as_of, "as_of") or parsed.date
-        except Exception as exc:  # noqa: BLE001 - contract §5: nothing else escapes evaluate
-            raise _public_error(exc) from None
-        if self._before(reference):
-            return self.previous.evaluate(parsed, as_of)
-        return super().evaluate(parsed, as_of)
-
-    def evaluate_many(
-        self, events: Iterable[Mapping[str, Any] | EventBase], as_of: date | str | None = None
-    ) -> Iterator[Decision]:
-        """Decisions for many events, lazily, in order (as :meth:`Regulation.evaluate_many`), each by the rules in
-        force on its reference date.
-        """
-        try:
-            given = _as_date(as_of, "as_of")
-        except Exception as exc:  # noqa: BLE001
-            raise _public_error(exc) from None
-        it = iter(events)
-        while True:
-            batch = list(islice(it, BATCH))
-            if not batch:
-                return
-            parsed: list[EventBase] = []
-            failure: Exception | None = None
-            for event in batch:
-                try:
-                    parsed.append(parse_event(event))
-                except Exception as exc:  # noqa: BLE001 - raised after the decisions of the valid prefix
-                    failure = exc
-                    break
-            before = [self._before(given or p.date) for p in parsed]
-            old = iter(self.previous.evaluate_many([p for p, b in zip(parsed, before, strict=True) if b], as_of))
-            new = iter(super().evaluate_many([p for p, b in zip(parsed, before, strict=True) if not b], as_of))
-            for b in before:
-                yield next(old) if b else next(new)
-            if failure is not None:
-                raise _public_error(failure) from None
+        return self.previous.version_for(reference)
 
     def why_not(self, event: Mapping[str, Any], rule_id: str, as_of: date | str | None = None) -> WhyNot:
         """Why a rule did (or did not) apply, by the rules in force on the event's reference date."""
@@ -970,3 +935,50 @@ class AmendedRegulation(Regulation):
     def __repr__(self) -> str:
         when = f" from {self.effective_from.isoformat()}" if self.effective_from else ""
         return f"<AmendedRegulation by {self.amendment.path}{when}, engine={self.engine}>"
+
+
+class _RuntimeByDate:
+    """The engine side of an amended regulation: a fact whose reference date is before the date of effect is
+    matched by the rules before the amendment, any other (an undated one too) by the amended rules.
+    """
+
+    def __init__(self, effective: date, before: Runtime, after: Runtime) -> None:
+        self._day = C.day_number(effective)
+        self._before, self._after = before, after
+        self.engine = after.engine
+
+    def _old(self, fact: Mapping[str, Any]) -> bool:
+        reference = fact.get(C.REFERENCE_DATE)
+        return reference is not None and reference < self._day
+
+    def fire(self, event_type: str, fact: dict[str, Any]) -> list[Unit]:
+        """The units that apply to a fact, by the rules in force on its reference date."""
+        return (self._before if self._old(fact) else self._after).fire(event_type, fact)
+
+    def fire_many(self, items: list[tuple[str, dict[str, Any]]]) -> list[list[Unit]]:
+        """``fire`` for each item, in order (one engine call per rule set)."""
+        old = [self._old(fact) for _, fact in items]
+        if not any(old):
+            return self._after.fire_many(items)
+        if all(old):
+            return self._before.fire_many(items)
+        before = iter(self._before.fire_many([x for x, o in zip(items, old, strict=True) if o]))
+        after = iter(self._after.fire_many([x for x, o in zip(items, old, strict=True) if not o]))
+        return [next(before) if o else next(after) for o in old]
+
+    def overridden(self, rule_id: str, applied: set[str]) -> list[str]:
+        """The exceptions to ``rule_id`` among the rules that applied (of the amended rules)."""
+        return self._after.overridden(rule_id, applied)
+
+
+class _AssemblerByDate:
+    """The decision step of an amended regulation: by the rules that matched, those in force on the date."""
+
+    def __init__(self, effective: date, before: Assembler, after: Assembler) -> None:
+        self._effective = effective
+        self._before, self._after = before, after
+
+    def decide(self, event: EventBase, units: Sequence[Unit], fact: dict[str, Any], reference: date | None) -> Decision:
+        """The Decision for ``event`` given the units that applied (from the runtime of the same rules)."""
+        old = reference is not None and reference < self._effective
+        return (self._before if old else self._after).decide(event, units, fact, reference)

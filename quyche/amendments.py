@@ -85,6 +85,10 @@ if TYPE_CHECKING:
     from quyche.why import WhyNot
 
 AMENDMENT_FORMAT = "quyche/amendment@1"
+#: At most this many changes in one amendment file (a whole rewrite of the rules stays well below it).
+MAX_CHANGES = 1000
+#: An article number as a change names it: its existence is checked against the rules amended.
+ArticleRef = Annotated[int, Field(ge=1, le=999)]
 Loc = tuple[int | str, ...]
 
 
@@ -114,7 +118,7 @@ class AddRule(_Change):
     """A rule added to an article (at its end, or after another rule of the article)."""
 
     change: Literal["add_rule"]
-    article: ArticleNo = Field(description="the article the rule is added to")
+    article: ArticleRef = Field(description="the article the rule is added to")
     after: RuleId | None = Field(default=None, description="the rule of the article it comes after")
     rule: Rule = Field(description="the new rule, whole (format quyche/rule@2)")
 
@@ -255,7 +259,7 @@ class ChangeClause(_Change):
     """The text of a clause (or of one of its points) changed."""
 
     change: Literal["change_clause"]
-    article: ArticleNo = Field(description="the article")
+    article: ArticleRef = Field(description="the article")
     clause: ClauseNo = Field(description="the clause")
     point: PointLetter | None = Field(default=None, description="the point, to change a point's text")
     set: Annotated[ClauseSettings, Field(description="the new text")]
@@ -265,7 +269,7 @@ class AddClause(_Change):
     """A clause added to an article."""
 
     change: Literal["add_clause"]
-    article: ArticleNo = Field(description="the article")
+    article: ArticleRef = Field(description="the article")
     clause: Clause = Field(description="the new clause: its number and texts")
 
 
@@ -331,7 +335,7 @@ class AmendmentFile(_Strict):
     )
     reason_vi: Text | None = Field(default=None, description="why it is proposed (tờ trình), in Vietnamese")
     reason_en: Text | None = Field(default=None, description="why it is proposed, in English")
-    changes: Annotated[list[AnyChange], Field(min_length=1, max_length=200)]
+    changes: Annotated[list[AnyChange], Field(min_length=1, max_length=MAX_CHANGES)]
 
     def event(self) -> dict[str, Any]:
         """The ``amendment_proposed`` event of this proposal (contract §3)."""
@@ -815,15 +819,7 @@ def _in_amendment(src: RuleSource, am: Amendment, st: _Applied, err: RuleFileErr
         )
     # The value at fault is not one the amendment wrote (a rule it left alone now conflicts, or names a rule it
     # removed): name the first change after which the rules fail so, and where they fail.
-    culprit = len(am.model.changes) - 1
-    for k in range(len(am.model.changes)):
-        partial = _apply(src, am, k + 1)
-        try:
-            check(src.with_documents(*_documents(partial)))
-        except RuleFileError as e:
-            if _message(e) == detail:
-                culprit = k
-                break
+    culprit = _first_failing(src, am, detail)
     name = Path(err.path or "").name
     line = err.line
     if number is not None and original is not None:
@@ -836,6 +832,30 @@ def _in_amendment(src: RuleSource, am: Amendment, st: _Applied, err: RuleFileErr
         f"changes.{culprit}: with this change the rules are not valid: {at}: {field_text}{detail}",
         f"changes.{culprit}",
     )
+
+
+def _first_failing(src: RuleSource, am: Amendment, detail: str) -> int:
+    """The change after which the rules fail with ``detail``: the first ``k`` such that the first ``k`` changes fail
+    so and the first ``k - 1`` do not (found by bisection: no change fails, all of them do).
+    """
+
+    def fails(k: int) -> bool:
+        if k == 0:
+            return False
+        try:
+            check(src.with_documents(*_documents(_apply(src, am, k))))
+        except RuleFileError as e:
+            return _message(e) == detail
+        return False
+
+    low, high = 0, len(am.model.changes)  # fails(low) is false, fails(high) is true
+    while high - low > 1:
+        middle = (low + high) // 2
+        if fails(middle):
+            high = middle
+        else:
+            low = middle
+    return high - 1
 
 
 def amend_source(src: RuleSource, amendment: str | Path | Mapping[str, Any] | Amendment) -> CheckedRules:

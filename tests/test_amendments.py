@@ -111,12 +111,15 @@ def test_an_invalid_event_or_date_is_an_invalid_event(python_reg: Regulation) ->
 
 def test_why_not_answers_by_the_rules_in_force(python_reg: Regulation) -> None:
     removed = python_reg.amend(
-        amendment({"change": "remove_rule", "rule": "dieu_08.supervise"}, articles=[8], effective_from=date(2024, 7, 1))
+        amendment(
+            {"change": "remove_rule", "rule": "dieu_19.evaluation_meeting"},
+            articles=[19],
+            effective_from=date(2025, 3, 1),
+        )
     )
-    forwarded = dict(PETITION, received_by="btt_ubmttq", date="2024-06-10")
-    assert removed.why_not(forwarded, "dieu_08.supervise").applies
-    with pytest.raises(quyche.QuycheError, match="dieu_08.supervise"):
-        removed.why_not(dict(forwarded, date="2024-07-10"), "dieu_08.supervise")
+    assert removed.why_not(dict(REVIEW_2025, date="2025-02-10"), "dieu_19.evaluation_meeting").applies
+    with pytest.raises(quyche.QuycheError, match="dieu_19.evaluation_meeting"):
+        removed.why_not(dict(REVIEW_2025, date="2025-03-10"), "dieu_19.evaluation_meeting")
 
 
 def test_a_chain_of_amendments_has_a_period_for_each(python_reg: Regulation) -> None:
@@ -362,3 +365,16 @@ def test_any_value_in_an_amendment_is_a_rule_file_error_or_valid(python_reg: Reg
             python_reg.amend(data)
         except RuleFileError as exc:
             assert exc.path == "<amendment>" and str(exc)
+
+
+def test_an_error_the_amended_rules_fail_names_the_change_that_causes_it(python_reg: Regulation) -> None:
+    changes = [
+        {"change": "change_row", "rule": "dieu_19.host", "row": {"year": 2024}, "set": {"host": "tt_hdnd"}},
+        {"change": "change_clause", "article": 19, "clause": 1, "set": {"text_en": "Reworded."}},
+        {"change": "change_row", "rule": "dieu_19.host", "row": {"year": 2025}, "set": {"host": "ubnd_tinh"}},
+        {"change": "change_clause", "article": 19, "clause": 1, "set": {"text_vi": "Lời văn mới."}},
+    ]
+    with pytest.raises(RuleFileError) as info:
+        python_reg.amend(amendment(*changes, articles=[19]))
+    assert info.value.field == "changes.2"
+    assert "column 'host' holds 'ubnd_tinh', which is not a body" in str(info.value)

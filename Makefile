@@ -44,9 +44,11 @@ scenarios: $(STAMP)
 docs-check: $(STAMP)
 	$(PY) -m quyche.tools docs --check
 	$(PY) -m quyche.tools schemas --check
+	$(PY) -m quyche.tools impact --check
 
 docs: $(STAMP)
 	$(PY) -m quyche.tools docs
+	$(PY) -m quyche.tools impact
 
 schemas: $(STAMP)
 	$(PY) -m quyche.tools schemas

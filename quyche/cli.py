@@ -172,9 +172,23 @@ def evaluate(source: str, as_of: str | None, engine: str, rules: str | None, ind
 @_as_of_option
 @_engine_option
 @_rules_option
+@click.option(
+    "--amendment",
+    "amendment",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Explain under the rules as amended by this file; a proposal's explanation ends with its impact.",
+)
 @_guard
 def explain(
-    source: str, lang: str, short: bool, why_not: str | None, as_of: str | None, engine: str, rules: str | None
+    source: str,
+    lang: str,
+    short: bool,
+    why_not: str | None,
+    as_of: str | None,
+    engine: str,
+    rules: str | None,
+    amendment: str | None,
 ) -> None:
     """Explain the decision for one event, in Vietnamese (default) or English.
 
@@ -182,10 +196,16 @@ def explain(
     their deadlines and provisions, the provisions cited and the reasons.
 
     With --why-not RULE_ID, say instead why that rule did not apply: the test that failed, a version not in
-    force, no row of its table, or the exception that applied instead.
+    force, no row of its table, or the exception that applied instead. With --amendment FILE, explain under
+    the amended rules.
     """
     event = _read_event(source, "explain")
     reg = _regulation(rules, engine)
+    if amendment is not None:
+        from quyche.impact import explain_with_amendment
+
+        click.echo(explain_with_amendment(reg, amendment, event, lang, as_of=as_of, why_not=why_not), nl=False)  # type: ignore[arg-type]
+        return
     if why_not is not None:
         from quyche.why import why_not_text
 
@@ -498,6 +518,74 @@ def audit(
     from quyche.audit_cli import run_audit
 
     sys.exit(run_audit(source, _regulation(rules, engine), today, workers, fmt, lang, output, summary_path))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, metavar="[PATH...]")
+@click.option(
+    "--amendment", "amendment", type=click.Path(dir_okay=False), default=None, help="An amendment file to compare."
+)
+@click.option(
+    "--rules",
+    "rules",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="A rules folder: once with --amendment (default: the bundled rules), or twice: before and after.",
+)
+@click.option(
+    "--events", "events", type=click.Choice(["all"]), default=None, help="Also every combination of the event table."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "md"]),
+    default="text",
+    show_default=True,
+    help="The report for people, JSON, or Markdown (for a pull request).",
+)
+@_lang_option
+@click.option(
+    "--examples",
+    default=None,
+    help="Events shown per kind of change: a number, or all (default: all, or 3 with --events all).",
+)
+@click.option("--fail-on-change", "fail_on_change", is_flag=True, help="Exit 1 when some decision changes.")
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "durable", "python"]),
+    default="python",
+    show_default=True,
+    help="Rule engine (both give the same decisions; python builds faster).",
+)
+@_guard
+def diff(
+    paths: tuple[str, ...],
+    amendment: str | None,
+    rules: tuple[str, ...],
+    events: str | None,
+    fmt: str,
+    lang: str,
+    examples: str | None,
+    fail_on_change: bool,
+    engine: str,
+) -> None:
+    """What an amendment (or another rules folder) changes in the decisions of the events of scenario files
+    (PATH…) and, with --events all, of every combination of the event table; grouped by kind of change.
+    """
+    from quyche import impact as I
+
+    examples = examples or ("3" if events == "all" else "all")
+    if examples != "all" and not examples.isdigit():
+        raise click.BadParameter("a number, or all", param_hint="--examples")
+    shown = None if examples == "all" else int(examples)
+    result = I.diff(amendment=amendment, rules=rules, paths=paths, sweep=events == "all", engine=engine)  # type: ignore[arg-type]
+    if fmt == "json":
+        click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    elif fmt == "md":
+        click.echo(I.render_markdown(result, lang, shown), nl=False)  # type: ignore[arg-type]
+    else:
+        click.echo(I.render_text(result, lang, shown), nl=False)  # type: ignore[arg-type]
+    sys.exit(1 if fail_on_change and result.changed else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

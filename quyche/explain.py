@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from quyche.decision import Citation, Deadline, Decision, Responsibility, TraceEntry
 from quyche.events import parse_event
 from quyche.events_base import EventBase
-from quyche.labels import FIELD_LABELS, PROVENANCE_LABELS, label
+from quyche.labels import FIELD_LABELS, PROVENANCE_LABELS, field_label, label
 from quyche.render import date_text, reason_words
 from quyche.rules import cite
 from quyche.rules.runtime import event_fact
@@ -133,15 +133,22 @@ def citation_text(c: Citation, lang: Lang = "vi", regulation: Regulation | None 
 
 
 def trace_reason(
-    regulation: Regulation, event_type: str, entry: TraceEntry, fact: Mapping[str, Any] | None, lang: Lang
+    regulation: Regulation,
+    event_type: str,
+    entry: TraceEntry,
+    fact: Mapping[str, Any] | None,
+    lang: Lang,
+    event: EventBase | None = None,
 ) -> str:
     """Why a rule applied, in words, from its trace entry: the tests that held (rendered, not re-evaluated),
-    and for a general rule, that none of its exceptions applied.
+    the articles of the event it cites (``cites: [event.articles]``), and for a general rule, that none of
+    its exceptions applied.
     """
     unit = regulation.compiled.unit_for(entry.rule, entry.row)
     held = set(entry.held)
     truths = {x.index: x.index in held for x in leaves(unit.condition)}
     because = reason_words(event_type, unit.condition, truths, lang, fact)
+    because += _cited_from_event(unit.cites_from, event, lang)
     exceptions = sorted(regulation.compiled.exceptions.get(unit.rule_id, ()))
     if exceptions:  # a default rule applied: none of its exceptions did
         word = "không thuộc trường hợp ngoại lệ" if lang == "vi" else "no exception applies"
@@ -157,8 +164,9 @@ def _reasons(decision: Decision, lang: Lang, regulation: Regulation | None, even
         art = "Điều" if lang == "vi" else "Art."
         return [f"  - {t.rule} ({art} {t.article}): {t.reason}" for t in decision.trace]
     fact: dict[str, Any] | None = None
+    parsed: EventBase | None = None
     if event is not None:
-        parsed: EventBase = parse_event(event)
+        parsed = parse_event(event)
         fact = event_fact({k: getattr(parsed, k) for k in type(parsed).model_fields}, decision.reference_date)
     units = regulation.compiled.by_id
     out: list[str] = []
@@ -170,7 +178,7 @@ def _reasons(decision: Decision, lang: Lang, regulation: Regulation | None, even
         where = cite.provision(unit.article, unit.rule.clause, unit.rule.rule.point, lang)
         text = " ".join((unit.text_vi if lang == "vi" else unit.text_en).split())
         out.append(f"  {i}. {where}: {text}")
-        because = trace_reason(regulation, decision.event_type, t, fact, lang)
+        because = trace_reason(regulation, decision.event_type, t, fact, lang, parsed)
         ref = t.rule if t.row is None else f"{t.rule}, {'dòng' if lang == 'vi' else 'row'} {t.row}"
         out.append(f"     {_t('because', lang)}: {because}. [{ref}]")
     return out
@@ -335,6 +343,16 @@ def _short(decision: Decision, lang: Lang) -> list[str]:
     if len(warnings) > 1 and 1 + len(warnings) + len(roles) + len(bodies) + len(tail) > 15:
         warnings = [f"{_layout('warning_short', lang)}: " + " ".join(w.split(": ", 1)[1] for w in warnings)]
     return [head, *warnings, *roles, *bodies, *tail]
+def _cited_from_event(fields: tuple[str, ...], event: EventBase | None, lang: Lang) -> str:
+    """The articles an event lists that the rule cites (``cites: [event.articles]``), named: ``; các điều đề xuất
+    sửa đổi, bổ sung: Điều 8, Điều 19``.
+    """
+    out = ""
+    for name in fields:
+        numbers = sorted(set(getattr(event, name, None) or ()))
+        if numbers:
+            out += f"; {field_label(name, lang)}: " + ", ".join(cite.provision(n, lang=lang) for n in numbers)
+    return out
 
 
 def explain(

@@ -23,6 +23,7 @@ from quyche.rules.read import read_rules
 from quyche.rules.runtime import Runtime, event_fact
 
 if TYPE_CHECKING:
+    from quyche.amendments import Amendment
     from quyche.auditing import Audit
     from quyche.cases import Case, CaseStatus
     from quyche.why import WhyNot
@@ -270,6 +271,21 @@ class Regulation:
         from quyche.auditing import Audit
 
         return Audit(cases, today=today, regulation=self)
+    def amend(self, amendment: str | Path | Mapping[str, Any] | Amendment) -> Regulation:
+        """The regulation as amended by an amendment file (a path) or mapping (``format: quyche/amendment@1``,
+        :mod:`quyche.amendments`): a new Regulation on the same engine; this one is unchanged. With a date of
+        effect, events dated (or evaluated ``as_of``) before it get these rules, later and undated ones the amended
+        rules. An invalid amendment, or one whose rules fail a load-time check, is a RuleFileError in its file.
+        """
+        from quyche.amendments import amend
+
+        return amend(self, amendment)
+
+    def version_for(self, reference: date | None) -> Regulation:
+        """The regulation whose rules decide an event of this reference date: this one (an amended regulation
+        answers with the rules before the amendment for a date before its date of effect).
+        """
+        return self
 
     def close(self) -> None:
         """Release the engine's resources (durable-rules keeps rulesets in a process-wide table)."""

@@ -19,6 +19,7 @@ from quyche.scenarios import load_file
 CORPUS = Path(__file__).parent / "invalid"
 RULE_CASES = sorted(p for p in (CORPUS / "rule_files").iterdir() if p.is_dir())
 SCENARIO_CASES = sorted(p for p in (CORPUS / "scenario_files").iterdir() if p.is_dir())
+AMENDMENT_CASES = sorted(p for p in (CORPUS / "amendment_files").iterdir() if p.is_dir())
 
 
 def _expect(case: Path) -> dict[str, Any]:
@@ -135,3 +136,39 @@ def test_check_reports_every_broken_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--engine", "python", str(tmp_path)])
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 3
+
+
+def test_amendment_corpus_is_complete() -> None:
+    assert {
+        "unknown_rule",
+        "missing_article",
+        "missing_clause",
+        "added_rule_conflicts",
+        "effective_outside_validity",
+        "unknown_change",
+        "unknown_key",
+        "yaml_alias",
+    } <= {p.name for p in AMENDMENT_CASES}
+    for case in AMENDMENT_CASES:
+        assert (case / "expect.yaml").is_file(), case
+
+
+@pytest.mark.parametrize("case", AMENDMENT_CASES, ids=[p.name for p in AMENDMENT_CASES])
+def test_broken_amendment_file(case: Path, python_reg: Regulation) -> None:
+    exp = _expect(case)
+    with pytest.raises(RuleFileError) as info:
+        python_reg.amend(case / "amendment.yaml")
+    _check(info.value, exp)
+
+
+@pytest.mark.parametrize("case", AMENDMENT_CASES, ids=[p.name for p in AMENDMENT_CASES])
+def test_diff_command_reports_a_broken_amendment_in_one_line(case: Path) -> None:
+    exp = _expect(case)
+    result = CliRunner().invoke(main, ["diff", "--amendment", str(case / "amendment.yaml"), "--events", "all"])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: {case / 'amendment.yaml'}:{exp['line']}: "), lines[0]
+    assert exp["message"] in lines[0]
+    assert "Traceback" not in result.output + result.stderr
+    assert "events compared" not in result.stdout

@@ -44,6 +44,7 @@ def test_schemas_are_current() -> None:
         ("rules/chuong_*.yaml", "chapter-file.schema.json"),
         ("tests/scenarios/*.yaml", "scenario-file.schema.json"),
         ("tests/golden/*.yaml", "event.schema.json"),
+        ("examples/amendments/*.yaml", "amendment-file.schema.json"),
     ],
 )
 def test_committed_files_match_their_schema(pattern: str, schema: str) -> None:
@@ -75,3 +76,9 @@ def test_schemas_ship_in_the_wheel() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '"schemas" = "quyche/schemas"' in pyproject
     assert not [p for p in Path(SCHEMAS).glob("*.json") if p.name not in schema_texts()]
+
+
+@pytest.mark.parametrize("case", ["unknown_change", "unknown_key", "unknown_format", "change_without_text"])
+def test_amendment_schema_flags_broken_files(case: str) -> None:
+    data = yamlsafe.parse_file(ROOT / "tests" / "invalid" / "amendment_files" / case / "amendment.yaml").data
+    assert list(_validator("amendment-file.schema.json").iter_errors(_json(data)))

@@ -44,5 +44,5 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "year": ("năm đánh giá", "the year"),
     "proposed_by": ("cơ quan đề xuất", "the proposing body"),
-    "articles": ("các điều đề xuất sửa đổi, bổ sung", "the articles"),
+    "articles": ("các điều đề xuất sửa đổi, bổ sung", "the articles proposed for amendment"),
 }

@@ -224,12 +224,23 @@ class Assembler:
 
     def __init__(self, plan: Plan) -> None:
         self._plans: dict[str, _UnitPlan] = {u.id: self._plan(plan, u) for u in plan.units}
-        # the event fields each type's body expressions read (``event.X``): with the units that applied, they
-        # decide everything but the dates, so the rest of a decision is memoised by them (bounded)
+        self._articles = plan.outline.articles
+        # the event fields each type's body expressions read (``event.X``) and the fields whose articles a rule
+        # cites (``cites: [event.articles]``): with the units that applied, they decide everything but the
+        # dates, so the rest of a decision is memoised by them (bounded)
         self._body_fields: dict[str, tuple[str, ...]] = {
-            t: tuple(sorted({f for u in units for b in _bodies_of(u) for f in _event_fields(b)}))
+            t: tuple(
+                sorted(
+                    {f for u in units for b in _bodies_of(u) for f in _event_fields(b)}
+                    | {f for u in units for f in u.cites_from}
+                )
+            )
             for t, units in plan.by_type.items()
         }
+        # the types where one of those fields is a list (made a tuple for the memo's key)
+        self._listed: frozenset[str] = frozenset(
+            t for t, units in plan.by_type.items() if any(u.cites_from for u in units)
+        )
         self._skeleton = lru_cache(maxsize=8192)(self._build_skeleton)
 
     @staticmethod
@@ -286,6 +297,8 @@ class Assembler:
         """The Decision for ``event`` given the units that applied, in firing order."""
         event_type = str(event.type)  # type: ignore[attr-defined]
         named = tuple([getattr(event, f, None) for f in self._body_fields[event_type]])
+        if event_type in self._listed:
+            named = tuple(tuple(v) if isinstance(v, list) else v for v in named)
         sk = self._skeleton(event_type, tuple(u.id for u in units), named)
         responsibilities: list[Responsibility] = []
         deadlines: dict[int, Deadline] = {}
@@ -351,6 +364,10 @@ class Assembler:
             modes.update(p.unit.modes)
             for key, cit in p.citations:
                 citations.setdefault(key, cit)
+            for name in p.unit.cites_from:  # the articles the event lists (Điều 20: the articles to amend)
+                for art in getattr(event, name, None) or ():
+                    if art in self._articles:
+                        citations.setdefault(_key(art, None, None), citation(self._articles, art, None, None))
             for d in p.duties:
                 parties = d.party(event, lead)
                 if parties and d.duty.mode:  # a duty carried out in a mode: the decision uses that mode

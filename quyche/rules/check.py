@@ -127,6 +127,8 @@ class CheckedRules:
     validity: Validity | None
     source: str
     by_id: dict[str, CheckedRule] = field(default_factory=dict)
+    #: the files the rules were checked from (an amendment is applied to them: :mod:`quyche.amendments`)
+    src: RuleSource | None = field(default=None, compare=False, repr=False)
 
     def chapter_of(self, article: int) -> int:
         """The chapter number of an article."""
@@ -548,7 +550,9 @@ def _check_rule(
             _check_deadline(loaded, spec, types, dloc, columns, used)
         duties.append(CheckedDuty(spec, party, article, clause, point, spec.provenance or rule.provenance))
     for j, a in enumerate(rule.cites):
-        if a not in articles:
+        if isinstance(a, str):
+            _check_cited_field(loaded, a, types, (*base, "cites", j))
+        elif a not in articles:
             raise loaded.error(f"article {a} is not in this rule set", *base, "cites", j)
     used |= {b.name for b in _all_bodies(lead, *lists.values(), [d.party for d in duties]) if b.kind == "row"}  # type: ignore[misc]
     for c in columns:
@@ -573,6 +577,17 @@ def _check_rule(
         duties=tuple(duties),
         order=(rule.priority if rule.priority is not None else DEFAULT_PRIORITY, art.article, pos),
     )
+
+
+def _check_cited_field(loaded: Loaded, text: str, types: tuple[str, ...], loc: Loc) -> None:
+    """``cites: [event.FIELD]``: a field of every event type of the rule that lists article numbers."""
+    name = text[len("event.") :]
+    for t in types:
+        spec = FIELD_SPECS[t].get(name)
+        if spec is None:
+            raise loaded.error(f"event type {t} has no field {name!r}" + did_you_mean(name, FIELD_SPECS[t]), *loc)
+        if spec.kind != "list":
+            raise loaded.error(f"field {name!r} of {t} is not a list of article numbers", *loc)
 
 
 def _all_bodies(*groups: Body | Iterable[Body] | None) -> Iterable[Body]:
@@ -728,6 +743,7 @@ def check(src: RuleSource, *, complete: bool = True) -> CheckedRules:
         validity=validity,
         source=src.root,
         by_id=by_id,
+        src=src,
     )
 
 

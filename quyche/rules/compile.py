@@ -70,6 +70,8 @@ class Unit:
     text_vi: str
     text_en: str
     cites: tuple[int, ...]
+    #: event fields whose listed articles the unit cites (``cites: [event.articles]``)
+    cites_from: tuple[str, ...] = ()
 
     @property
     def rule_id(self) -> str:
@@ -198,7 +200,8 @@ def _unit(r: CheckedRule, row: Row | None, node: C.NormalNode | None) -> Unit:
         warnings=tuple((w.code, _fill(w.message_vi, row, "vi"), _fill(w.message_en, row, "en")) for w in rule.warnings),
         text_vi=_fill(rule.text_vi, row, "vi"),
         text_en=_fill(rule.text_en, row, "en"),
-        cites=tuple(rule.cites),
+        cites=tuple(a for a in rule.cites if isinstance(a, int)),
+        cites_from=tuple(a[len("event.") :] for a in rule.cites if isinstance(a, str)),
     )
 
 

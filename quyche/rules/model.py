@@ -35,6 +35,8 @@ PointLetter = Annotated[str, Field(pattern=r"^[a-zđ]$")]
 #: field (``event.received_by``), a table column (``row.host``), ``lead``, ``all_parties``, ``other_parties``
 #: (the parties but the lead), or ``office_of(X)`` for the office that advises X (Điều 18).
 BodyExpr = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.()]*$", max_length=80)]
+#: An event field that lists article numbers, cited by a rule: ``event.articles``.
+CitedField = Annotated[str, Field(pattern=r"^event\.[a-z][a-z0-9_]*$", max_length=80)]
 #: A table column that holds a number: ``row.days``.
 ColumnRef = Annotated[str, Field(pattern=r"^row\.[a-z][a-z0-9_]*$", max_length=80)]
 #: A condition: a mapping of event fields to tests, and ``all`` / ``any`` / ``not`` (:mod:`quyche.rules.syntax`).
@@ -173,7 +175,8 @@ class Rule(_Strict):
     modes: list[ModeId] = []
     responsibilities: list[ResponsibilitySpec] = []
     warnings: list[WarningSpec] = []
-    cites: list[ArticleNo] = []
+    #: further articles relied on: numbers, or ``event.FIELD`` for the articles an event lists (Điều 20)
+    cites: list[ArticleNo | CitedField] = []
 
     @property
     def event_types(self) -> tuple[str, ...]:

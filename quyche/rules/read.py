@@ -8,6 +8,7 @@ result does not depend on the order the file system lists them in.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -72,10 +73,17 @@ def _allowed_keys(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
 
 
 def format_validation_error(
-    exc: ValidationError, doc: yamlsafe.Document, root: type[BaseModel], cls: type[RuleFileError] = RuleFileError
+    exc: ValidationError,
+    doc: yamlsafe.Document,
+    root: type[BaseModel],
+    cls: type[RuleFileError] = RuleFileError,
+    allowed_keys: Callable[[tuple[Any, ...]], list[str]] | None = None,
 ) -> RuleFileError:
     """Turn pydantic's errors into one RuleFileError: the first problem's file, line, field and suggestion,
     then every other problem (``also line N: field: …``), in plain words.
+
+    ``allowed_keys(path)`` gives the keys a mapping at ``path`` accepts (for "did you mean"), for a file whose
+    models the rule files' table does not know (an amendment file).
     """
     errors = exc.errors(include_url=False)
     problems: list[tuple[list[int | str], str, str]] = []  # path, error type, message
@@ -87,7 +95,7 @@ def format_validation_error(
         seen.add(tuple(path))
         if err["type"] == "extra_forbidden":
             key = str(path[-1]) if path else "?"
-            allowed = _allowed_keys(root, tuple(path))
+            allowed = allowed_keys(tuple(path)) if allowed_keys else _allowed_keys(root, tuple(path))
             msg = f"unknown key {key!r}{did_you_mean(key, allowed)}"
             msg += "; allowed: " + ", ".join(sorted(allowed))
         elif err["type"] == "literal_error" and path and path[-1] == "format":

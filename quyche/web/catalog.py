@@ -26,7 +26,7 @@ from quyche.decision import Deadline, Decision
 from quyche.events import EVENT_TYPES, parse_event
 from quyche.events_base import EventBase
 from quyche.explain import deadline_text, explain, trace_reason
-from quyche.labels import EVENT_LABELS, FIELD_LABELS, label, value_label
+from quyche.labels import EVENT_LABELS, FIELD_LABELS, field_label, label, value_label
 from quyche.render import condition_words
 from quyche.rules.check import CheckedRule
 from quyche.rules.cite import provision, roman
@@ -126,6 +126,10 @@ class RuleView(_View):
     responsibilities: list[ResponsibilityView] = Field(default_factory=list)
     warnings: list[WarningView] = Field(default_factory=list)
     cites: list[int] = Field(default_factory=list, description="other articles the rule cites")
+    cites_from_vi: list[str] = Field(
+        default_factory=list, description="the event fields whose listed articles the rule cites, in words"
+    )
+    cites_from_en: list[str] = Field(default_factory=list)
     exception_to: list[str] = Field(default_factory=list, description="the general rules this rule overrides")
     exceptions: list[str] = Field(default_factory=list, description="the narrower rules that override this one")
     table: TableView | None = Field(default=None, description="the rule's table of cases, one row per case")
@@ -490,7 +494,9 @@ class Catalog:
                 )
                 for w in rule.warnings
             ],
-            cites=list(rule.cites),
+            cites=[a for a in rule.cites if isinstance(a, int)],
+            cites_from_vi=[field_label(a[len("event.") :], "vi") for a in rule.cites if isinstance(a, str)],
+            cites_from_en=[field_label(a[len("event.") :], "en") for a in rule.cites if isinstance(a, str)],
             exception_to=list(r.exception_to),
             exceptions=sorted(self.regulation.compiled.exceptions.get(r.id, ())),
             table=_table(r),
@@ -638,8 +644,8 @@ class Catalog:
         fired = [
             FiredRule(
                 rule=self._rule_ref(by_id[t.rule]),
-                because_vi=trace_reason(reg, decision.event_type, t, fact, "vi"),
-                because_en=trace_reason(reg, decision.event_type, t, fact, "en"),
+                because_vi=trace_reason(reg, decision.event_type, t, fact, "vi", parsed),
+                because_en=trace_reason(reg, decision.event_type, t, fact, "en", parsed),
             )
             for t in decision.trace
             if t.rule in by_id

@@ -14,6 +14,7 @@ from quyche.decision import Responsibility as Responsibility
 from quyche.decision import TraceEntry as TraceEntry
 from quyche.errors import InvalidEvent as InvalidEvent
 from quyche.errors import QuycheError as QuycheError
+from quyche.errors import RegulationClosed as RegulationClosed
 from quyche.errors import RuleFileError as RuleFileError
 from quyche.events import parse_event as parse_event
 from quyche.labels import label as label
@@ -30,6 +31,7 @@ __all__ = [
     "InvalidEvent",
     "QuycheError",
     "Regulation",
+    "RegulationClosed",
     "Responsibility",
     "RuleFileError",
     "TraceEntry",

@@ -117,7 +117,7 @@ def test_public_api_is_small_and_pinned() -> None:
     assert sorted(quyche.__all__) == sorted(
         [
             "Citation", "Deadline", "Decision", "DecisionWarning", "InvalidEvent", "QuycheError", "Regulation",
-            "Responsibility", "RuleFileError", "TraceEntry", "label", "load", "parse_event",
+            "RegulationClosed", "Responsibility", "RuleFileError", "TraceEntry", "label", "load", "parse_event",
         ]
     )  # fmt: skip
     assert quyche.label("ubnd") == "Ủy ban nhân dân tỉnh"
@@ -137,7 +137,7 @@ def test_closed_durable_regulation_refuses_politely() -> None:
     reg = quyche.load(engine="durable")
     reg.close()
     reg.close()  # idempotent
-    with pytest.raises(quyche.QuycheError):
+    with pytest.raises(quyche.RegulationClosed):
         reg.evaluate({"type": "annual_review", "year": 2024})
 
 
@@ -146,9 +146,19 @@ def test_dropped_durable_regulation_releases_its_rulesets() -> None:
     still release them (a service that reloads its rules must not run out of handles)."""
     import gc
 
+    from quyche.rules import durable_adapter
+
     reg = quyche.load(engine="durable")
-    release = reg._engine._release  # type: ignore[union-attr]
+    engine = reg._engine
+    assert isinstance(engine, durable_adapter.DurableEngine)
+    used = [rs for sets in engine._sets.values() for rs in sets]
+    refs = [rs.refs for rs in used]
+    release = engine._release
     assert release.alive
-    del reg
+    del reg, engine
     gc.collect()
     assert not release.alive
+    with quyche.load(engine="durable") as other:  # the next call into the engine drains queued releases
+        other.evaluate({"type": "annual_review", "year": 2024})
+        assert [rs.refs for rs in used] == refs  # the same rulesets: ``reg``'s reference became ``other``'s
+    assert [rs.refs for rs in used] == [r - 1 for r in refs]

@@ -51,7 +51,7 @@ Modes = Annotated[list[ModeId], Field(max_length=100)]
 Codes = Annotated[list[Code], Field(max_length=100)]
 
 #: Warnings every decision may carry whatever the rule files say (quyche/rules/assemble.py).
-BUILTIN_WARNINGS = ("no_lead", "no_rule_applies")
+BUILTIN_WARNINGS = ("no_lead", "no_rule_applies", "calendar_unknown")
 
 
 class _Strict(BaseModel):

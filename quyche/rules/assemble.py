@@ -208,6 +208,18 @@ _NO_RULE = DecisionWarning(
     message="No rule of the regulation applies to this event.",
     message_vi="Không có quy định nào của Quy chế áp dụng cho sự kiện này.",
 )
+#: A due date that cannot be computed because the calendar of working days is not known for its years.
+CALENDAR_UNKNOWN = DecisionWarning(
+    code="calendar_unknown",
+    message=(
+        "A due date cannot be computed: the calendar of working days and public holidays is known only "
+        "for the years 1990 to 2100 (the deadline's due is null)."
+    ),
+    message_vi=(
+        "Không xác định được ngày đến hạn: lịch ngày làm việc, ngày nghỉ lễ, tết chỉ được xác định cho "
+        "các năm từ 1990 đến 2100."
+    ),
+)
 _NO_LEAD = DecisionWarning(
     code="no_lead",
     message="The rules that apply do not designate a body to lead (chủ trì).",
@@ -316,13 +328,20 @@ class Assembler:
         sk = self._skeleton(event_type, tuple(fired_ids), named)
         responsibilities: list[Responsibility] = []
         deadlines: dict[int, Deadline] = {}
+        unknown_calendar = False
         for i, d, party in sk.duties:
             if d.deadline is None:
                 responsibilities.append(d.prebuilt[party])
                 continue
             dl = deadlines.get(i)
             if dl is None:
-                dl = deadlines[i] = _deadline_for(d.deadline, event, reference)
+                try:
+                    dl = _deadline_for(d.deadline, event, reference)
+                except (ValueError, OverflowError):  # a date the calendar does not cover: due unknown
+                    spec = d.deadline
+                    dl = _deadline(days=spec.days, unit=spec.unit, relation=spec.relation, anchor=spec.anchor, due=None)
+                    unknown_calendar = True
+                deadlines[i] = dl
             responsibilities.append(d.prebuilt[party] if dl.due is None else d.responsibility(party, dl))
         trace = [
             entry
@@ -341,7 +360,7 @@ class Assembler:
             modes=list(sk.modes),
             responsibilities=responsibilities,
             citations=list(sk.citations),
-            warnings=list(sk.warnings),
+            warnings=sorted([*sk.warnings, CALENDAR_UNKNOWN], key=_code) if unknown_calendar else list(sk.warnings),
             trace=trace,
         )
 

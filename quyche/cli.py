@@ -6,7 +6,9 @@ scenario file — reported as one ``error: …`` line on stderr, never a traceba
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -29,14 +31,21 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _guard(func: F) -> F:
-    """Turn every error into one ``error: …`` line and exit 2 (bad input) or 3 (internal)."""
+    """Turn every error into one ``error: …`` line and exit 2 (bad input, or input/output failing) or 3
+    (internal). A reader that goes away (``quyche … | head``) ends the command quietly, with exit 2.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # a full disk or a closed pipe shows here, not at interpreter exit
         except QuycheError as exc:
             _fail(str(exc).replace("\n", " "))
+        except OSError as exc:
+            _io_failed(exc)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - no traceback for users
@@ -45,20 +54,59 @@ def _guard(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _io_failed(exc: OSError) -> None:
+    """Report a failing read or write (exit 2); the interpreter's own last flush of stdout, which would
+    fail again and print a traceback, goes to /dev/null.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):  # no stdout at all: nothing will be flushed
+        pass
+    if exc.errno == errno.EPIPE:
+        sys.exit(2)  # the reader has gone: stop quietly, as Unix tools do
+    where = f"{exc.filename}: " if exc.filename else ""
+    what = exc.strerror or str(exc)
+    if not exc.filename and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+        where = "cannot write the output: "
+    _fail(f"{where}{what}")
+
+
+def _unreadable(message: str) -> InvalidEvent:
+    return InvalidEvent(f"cannot read the event: {message}", [{"loc": [], "msg": message}])
+
+
 def _read_event(source: str) -> Any:
+    limit = yamlsafe.MAX_BYTES
     if source == "-":
-        raw = sys.stdin.buffer.read(yamlsafe.MAX_BYTES + 1)
+        if sys.stdin is None:
+            raise _unreadable("stdin is closed")
+        raw = sys.stdin.buffer.read(limit + 1)
         name = "<stdin>"
+        if len(raw) > limit:
+            raise _unreadable(f"{name}: too large (more than {limit} bytes)")
     else:
         path = Path(source)
+        if path.is_dir():
+            raise InvalidEvent(f"{source}: is a folder, not an event file", [{"loc": [], "msg": "is a folder"}])
         if not path.is_file():
             raise InvalidEvent(f"{source}: no such file", [{"loc": [], "msg": "no such file"}])
-        raw = path.read_bytes()[: yamlsafe.MAX_BYTES + 1]
+        size = path.stat().st_size
+        if size > limit:
+            raise _unreadable(f"{source}: file too large ({size} bytes; at most {limit})")
+        raw = path.read_bytes()[: limit + 1]
         name = source
     try:
         return yamlsafe.parse(raw, name).data
     except QuycheError as exc:
-        raise InvalidEvent(f"cannot read the event: {exc}", [{"loc": [], "msg": str(exc)}]) from None
+        text = str(exc)
+        if "invalid Unicode character escape code" in text:  # LibYAML's words for "\ud800"
+            text = text.replace(
+                "invalid YAML: found invalid Unicode character escape code",
+                "a \\u escape that is not a character (a lone surrogate such as \\ud800?)",
+            )
+        raise _unreadable(text) from None
 
 
 def _regulation(rules: str | None, engine: str) -> Regulation:

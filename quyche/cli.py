@@ -19,7 +19,7 @@ import click
 
 from quyche.errors import InvalidEvent, QuycheError
 from quyche.explain import explain as explain_text
-from quyche.regulation import Regulation, load
+from quyche.regulation import Regulation, _load
 from quyche.rules import yamlsafe
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,6 +37,8 @@ def _guard(func: F) -> F:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if sys.stdout is None:  # started with stdout closed (``>&-``): nowhere to write the result
+            _fail("cannot write the output: stdout is closed")
         try:
             try:
                 return func(*args, **kwargs)
@@ -110,7 +112,8 @@ def _read_event(source: str) -> Any:
 
 
 def _regulation(rules: str | None, engine: str) -> Regulation:
-    return load(rules, engine=engine)  # type: ignore[arg-type]
+    # one process, one command: build holiday calendars as evaluation needs them (not all years at load)
+    return _load(rules, engine, preload_calendar=False)  # type: ignore[arg-type]
 
 
 _engine_option = click.option(
@@ -206,7 +209,7 @@ def check(paths: tuple[str, ...], engine: str, rules: str | None) -> None:
 @_guard
 def validate(rules_dir: str | None) -> None:
     """Check the rule files (the bundled ones by default) without evaluating anything."""
-    reg = load(rules_dir, engine="python")
+    reg = _load(rules_dir, "python", preload_calendar=False)
     n_rules = len(reg.compiled.rules)
     click.echo(
         f"ok: {len(reg.chapters)} chapters, {len(reg.articles)} articles, {n_rules} rules ({reg.compiled.source})"

@@ -214,7 +214,7 @@ def bench_durable_raw(reg: quyche.Regulation, facts: list[tuple[str, dict[str, A
     import durable_rules_engine as dre
 
     engine = reg._engine
-    handles = {t: rs._handle for t, rs in engine._handles.items()}
+    handles = {t: sets[0].handle for t, sets in engine._sets.items() if len(sets) == 1}
     msgs = []
     for i, (t, fact) in enumerate(facts):
         if t in handles:
@@ -488,7 +488,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     r["many"] = bench_many(regs, events, rounds)
     facts = facts_of(events)
     r["match"] = bench_match(regs, facts, rounds)
-    if hasattr(regs["durable"]._engine, "_handles"):
+    if hasattr(regs["durable"]._engine, "_sets"):
         r["durable_raw"] = bench_durable_raw(regs["durable"], facts, rounds)
     r["zen"] = bench_zen(regs["python"], events[: min(n, 5_000)], rounds)
     if mem_total:

@@ -46,6 +46,7 @@ from quyche.decision import TraceEntry as TraceEntry
 from quyche.errors import ErrorDetail as ErrorDetail
 from quyche.errors import InvalidEvent as InvalidEvent
 from quyche.errors import QuycheError as QuycheError
+from quyche.errors import RegulationClosed as RegulationClosed
 from quyche.errors import RuleFileError as RuleFileError
 from quyche.events import Event as Event
 from quyche.events import EventType as EventType
@@ -88,6 +89,7 @@ __all__ = [
     "PropagandaActivity",
     "QuycheError",
     "Regulation",
+    "RegulationClosed",
     "ReportIssued",
     "Responsibility",
     "RuleFileError",

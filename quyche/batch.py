@@ -44,7 +44,14 @@ def parse_line(raw: bytes) -> Any:
     """One event from one line of JSON (duplicate keys refused, as in a single event file)."""
     if len(raw) > MAX_LINE:
         raise ValueError(f"line too long ({len(raw)} bytes; at most {MAX_LINE})")
-    return json.loads(raw, object_pairs_hook=_object)
+    try:
+        text = raw.decode("utf-8")  # JSON lines are UTF-8 (json.loads would guess UTF-16 from a NUL)
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at position {exc.start})") from None
+    try:
+        return json.loads(text, object_pairs_hook=_object)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def _stderr_is_terminal() -> bool:
@@ -53,9 +60,13 @@ def _stderr_is_terminal() -> bool:
 
 def _open(source: str, stack: ExitStack) -> tuple[IO[bytes], int | None]:
     if source == "-":
+        if sys.stdin is None:
+            raise InvalidEvent("cannot read the events: stdin is closed", [{"loc": [], "msg": "stdin is closed"}])
         stream = sys.stdin.buffer
     else:
         path = Path(source)
+        if path.is_dir():
+            raise InvalidEvent(f"{source}: is a folder, not a file of events", [{"loc": [], "msg": "is a folder"}])
         if not path.is_file():
             raise InvalidEvent(f"{source}: no such file", [{"loc": [], "msg": "no such file"}])
         stream = stack.enter_context(path.open("rb"))

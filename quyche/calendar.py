@@ -86,7 +86,7 @@ from typing import Literal, get_args
 
 import holidays
 
-__all__ = ["Relation", "Unit", "due_date", "holiday_name", "is_working_day", "period_end"]
+__all__ = ["Relation", "Unit", "due_date", "holiday_name", "is_working_day", "period_end", "preload"]
 
 Unit = Literal["days", "working_days"]
 """How a time limit is counted: calendar days or working days."""
@@ -110,6 +110,10 @@ class _YearCalendar:
     weekend_workdays: frozenset[date]
 
 
+#: Every supported year, built at once by :func:`preload` (read-only once filled).
+_PRELOADED: dict[int, _YearCalendar] = {}
+
+
 @lru_cache(maxsize=128)
 def _year_calendar(year: int) -> _YearCalendar:
     """Build the holidays of ``year`` from the library, once per year.
@@ -118,6 +122,9 @@ def _year_calendar(year: int) -> _YearCalendar:
     may move a working day into the next one (e.g. 31/12/2018 off, worked on
     Saturday 05/01/2019).
     """
+    preloaded = _PRELOADED.get(year)
+    if preloaded is not None:
+        return preloaded
     source = holidays.country_holidays(
         "VN",
         years=(year - 1, year, year + 1),
@@ -129,6 +136,36 @@ def _year_calendar(year: int) -> _YearCalendar:
     return _YearCalendar(
         holidays=MappingProxyType(days_off),
         weekend_workdays=workdays,
+    )
+
+
+def preload() -> None:
+    """Build every supported year's holidays now, in one call to the library (``quyche.load()`` calls
+    it, so that evaluation never builds them and the first working-day deadline costs no more than
+    any other). Done once per process; the years around the supported ones are included, as in
+    :func:`_year_calendar`, so the result is the same.
+    """
+    if len(_PRELOADED) == _LAST_YEAR - _FIRST_YEAR + 1:
+        return
+    source = holidays.country_holidays(
+        "VN",
+        years=range(_FIRST_YEAR - 1, _LAST_YEAR + 2),
+        language="vi",
+        expand=False,
+    )
+    days_off: dict[int, dict[date, str]] = {y: {} for y in range(_FIRST_YEAR, _LAST_YEAR + 1)}
+    workdays: dict[int, set[date]] = {y: set() for y in days_off}
+    for day, name in source.items():
+        if day.year in days_off:
+            days_off[day.year][day] = name
+    for day in source.weekend_workdays:
+        if day.year in workdays and day.weekday() >= _SATURDAY:
+            workdays[day.year].add(day)
+    _PRELOADED.update(
+        {
+            y: _YearCalendar(holidays=MappingProxyType(days_off[y]), weekend_workdays=frozenset(workdays[y]))
+            for y in days_off
+        }
     )
 
 

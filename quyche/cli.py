@@ -10,7 +10,9 @@ scenario file — reported as one ``error: …`` line on stderr, never a traceba
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -21,7 +23,7 @@ import click
 
 from quyche.errors import InvalidEvent, QuycheError
 from quyche.explain import explain as explain_text
-from quyche.regulation import Regulation, load
+from quyche.regulation import Regulation, _load, load
 from quyche.rules import yamlsafe
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,20 +35,52 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _guard(func: F) -> F:
-    """Turn every error into one ``error: …`` line and exit 2 (bad input) or 3 (internal)."""
+    """Turn every error into one ``error: …`` line and exit 2 (bad input, or input/output failing) or 3
+    (internal). A reader that goes away (``quyche … | head``) ends the command quietly, with exit 2.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if sys.stdout is None:  # started with stdout closed (``>&-``): nowhere to write the result
+            _fail("cannot write the output: stdout is closed")
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # a full disk or a closed pipe shows here, not at interpreter exit
         except QuycheError as exc:
             _fail(str(exc).replace("\n", " "))
+        except OSError as exc:
+            _io_failed(exc)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - no traceback for users
             _fail(f"internal error: {type(exc).__name__}: {exc}", 3)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _io_failed(exc: OSError) -> None:
+    """Report a failing read or write (exit 2); the interpreter's own last flush of stdout, which would
+    fail again and print a traceback, goes to /dev/null.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):  # no stdout at all: nothing will be flushed
+        pass
+    if exc.errno == errno.EPIPE:
+        sys.exit(2)  # the reader has gone: stop quietly, as Unix tools do
+    where = f"{exc.filename}: " if exc.filename else ""
+    what = exc.strerror or str(exc)
+    if not exc.filename and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+        where = "cannot write the output: "
+    _fail(f"{where}{what}")
+
+
+def _unreadable(message: str, what: str = "event") -> InvalidEvent:
+    return InvalidEvent(f"cannot read the {what}: {message}", [{"loc": [], "msg": message}])
 
 
 def _read_event(source: str, command: str = "evaluate") -> Any:
@@ -59,25 +93,39 @@ def _read_event(source: str, command: str = "evaluate") -> Any:
 
 def _read_file(source: str, command: str, what: str) -> tuple[Any, str]:
     """The YAML or JSON document of a file (or stdin), and the name to give it in messages."""
+    limit = yamlsafe.MAX_BYTES
     if source == "-":
-        raw = sys.stdin.buffer.read(yamlsafe.MAX_BYTES + 1)
+        if sys.stdin is None:
+            raise _unreadable("stdin is closed", what)
+        raw = sys.stdin.buffer.read(limit + 1)
         name = "<stdin>"
+        if len(raw) > limit:
+            raise _unreadable(f"{name}: too large (more than {limit} bytes)", what)
     else:
         path = Path(source)
         if path.is_dir():
             raise InvalidEvent(
                 f"{source} is a folder: quyche {command} takes one {what} file (YAML or JSON); "
                 f"to run the scenario files of a folder: quyche check {source}",
-                [{"loc": [], "msg": "a folder, not an event file"}],
+                [{"loc": [], "msg": f"a folder, not {'an' if what == 'event' else 'a'} {what} file"}],
             )
         if not path.is_file():
             raise InvalidEvent(f"{source}: no such file", [{"loc": [], "msg": "no such file"}])
-        raw = path.read_bytes()[: yamlsafe.MAX_BYTES + 1]
+        size = path.stat().st_size
+        if size > limit:
+            raise _unreadable(f"{source}: file too large ({size} bytes; at most {limit})", what)
+        raw = path.read_bytes()[: limit + 1]
         name = source
     try:
         return yamlsafe.parse(raw, name).data, name
     except QuycheError as exc:
-        raise InvalidEvent(f"cannot read the {what}: {exc}", [{"loc": [], "msg": str(exc)}]) from None
+        text = str(exc)
+        if "invalid Unicode character escape code" in text:  # LibYAML's words for "\ud800"
+            text = text.replace(
+                "invalid YAML: found invalid Unicode character escape code",
+                "a \\u escape that is not a character (a lone surrogate such as \\ud800?)",
+            )
+        raise _unreadable(text, what) from None
 
 
 def _not_an_event(data: Any, name: str) -> str | None:
@@ -104,7 +152,8 @@ def _not_an_event(data: Any, name: str) -> str | None:
 
 
 def _regulation(rules: str | None, engine: str) -> Regulation:
-    return load(rules, engine=engine)  # type: ignore[arg-type]
+    # one process, one command: build holiday calendars as evaluation needs them (not all years at load)
+    return _load(rules, engine, preload_calendar=False)  # type: ignore[arg-type]
 
 
 _engine_option = click.option(
@@ -254,7 +303,7 @@ def check(paths: tuple[str, ...], engine: str, rules: str | None) -> None:
 @_guard
 def validate(rules_dir: str | None) -> None:
     """Check the rule files (the bundled ones by default) without evaluating anything."""
-    reg = load(rules_dir, engine="python")
+    reg = _load(rules_dir, "python", preload_calendar=False)
     n_rules = len(reg.compiled.rules)
     click.echo(
         f"ok: {len(reg.chapters)} chapters, {len(reg.articles)} articles, {n_rules} rules ({reg.compiled.source})"

@@ -100,6 +100,10 @@ class EngineError(QuycheError):
     """The rule engine failed in a way that is not the caller's fault (reported, never swallowed)."""
 
 
+class RegulationClosed(QuycheError):
+    """``evaluate`` or ``evaluate_many`` was called on a Regulation after its ``close()``."""
+
+
 def did_you_mean(value: object, choices: Iterable[object], prefer: Iterable[object] = ()) -> str:
     """`` (did you mean 'x'?)`` for the closest choice to a misspelt value, or an empty string.
 

@@ -245,21 +245,62 @@ def invalid_event(exc: ValidationError, model: type[EventBase] | None = None) ->
         errors.append({"loc": loc, "msg": _describe(err, loc, event_type)})
     text = "; ".join(e["msg"] for e in errors) or "invalid event"
     return InvalidEvent(f"invalid event: {text}", errors)
+#: How deep an event field's value may nest (event values are scalars or a list of numbers).
+MAX_DEPTH = 50
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether a list or mapping nests deeper than MAX_DEPTH (iterative: no recursion on hostile input)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        items = node.values() if isinstance(node, Mapping) else node
+        stack.extend((v, depth + 1) for v in items if isinstance(v, (list, tuple, Mapping)))
+    return False
+
+
+def _precheck(data: Mapping[Any, Any]) -> None:
+    """Name the field of two faults pydantic reports badly: values nested too deeply (a RecursionError
+    without a field) and strings that are not text (a lone surrogate, which no output can encode).
+    """
+    for key, value in data.items():
+        if isinstance(value, (list, tuple, Mapping)) and _too_deep(value):
+            where = short_repr(key) if not isinstance(key, str) else key[:100]
+            raise InvalidEvent(
+                f"invalid event: {where}: nested too deeply", [{"loc": [key], "msg": f"{where}: nested too deeply"}]
+            )
+        if type(value) is str and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                where = str(key)[:100]
+                msg = f"{where}: not text: a lone surrogate {value[exc.start]!r} at position {exc.start}"
+                raise InvalidEvent(f"invalid event: {msg}", [{"loc": [key], "msg": msg}]) from None
 
 
 def parse_event(data: Any) -> EventBase:
-    """Validate ``data`` (a mapping or an event model) into an event model, or raise InvalidEvent."""
+    """Validate ``data`` (a mapping or an event model) into an event model, or raise InvalidEvent.
+
+    An event model is validated again, from its fields: one built with ``model_construct``, a subclass
+    or a bare ``EventBase`` is accepted only if its fields make a valid event (then as the model of its
+    ``type``), never trusted as it is.
+    """
     if isinstance(data, EventBase):
-        return data
+        data = data.__dict__  # re-validated below (about 2 µs): a model is not proof of validity
     if not isinstance(data, Mapping):
         raise InvalidEvent(
             f"event: expected a mapping with a 'type' field, got {type(data).__name__}",
             [{"loc": [], "msg": "expected a mapping"}],
         )
     try:
+        _precheck(data)
         return _ADAPTER.validate_python(dict(data))  # type: ignore[no-any-return]
     except ValidationError as exc:
         raise invalid_event(exc) from None
+    except InvalidEvent:
+        raise
     except (TypeError, ValueError, RecursionError) as exc:  # defensive: pydantic should not raise these
         raise InvalidEvent(f"invalid event: {exc}", [{"loc": [], "msg": str(exc)}]) from None
 
@@ -271,6 +312,8 @@ def parse_events(batch: list[Any]) -> list[EventBase] | None:
     if not all(type(e) is dict for e in batch):
         return None
     try:
+        for e in batch:  # the faults pydantic reports badly: then each is validated alone, and named
+            _precheck(e)
         return _LIST_ADAPTER.validate_python(batch)
-    except (ValidationError, TypeError, ValueError, RecursionError):
+    except (ValidationError, InvalidEvent, TypeError, ValueError, RecursionError):
         return None

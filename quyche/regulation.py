@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import stat
+import threading
 import warnings
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, overload
 
+from quyche import calendar
 from quyche.decision import Decision
-from quyche.errors import EngineError, InvalidEvent, QuycheError, RuleFileError
+from quyche.errors import EngineError, InvalidEvent, QuycheError, RegulationClosed, RuleFileError
 from quyche.events import parse_event, parse_events
 from quyche.events_base import EventBase, _iso_date
-from quyche.rules import durable_adapter
+from quyche.rules import durable_adapter, yamlsafe
 from quyche.rules.assemble import Assembler
 from quyche.rules.check import check
 from quyche.rules.compile import Plan, Unit, compile_rules
@@ -78,30 +83,20 @@ def _as_date(value: Any, name: str) -> date | None:
         raise InvalidEvent(f"invalid {name}: {exc}", [{"loc": [name], "msg": str(exc)}]) from None
 
 
-class Regulation:
-    """The loaded regulation: its outline and an engine that evaluates events against its rules.
-
-    A Regulation holds no mutable state between calls: ``evaluate`` may be called from several threads.
+class _Shared:
+    """Everything a Regulation needs that depends only on its compiled rules: built once, immutable,
+    and shared by every Regulation loaded from the same rule files (so that each live Regulation costs
+    a few objects, and many of them are freed — or left at exit — at once).
     """
 
-    def __init__(self, compiled: Plan, engine: EngineName = "auto") -> None:
-        if engine not in ("durable", "python", "auto"):
-            raise QuycheError(f"unknown engine {engine!r}; use 'durable', 'python' or 'auto'")
-        self._compiled = compiled
-        self._assembler = Assembler(compiled)  # immutable once built: shared by every call and thread
-        self._engine: PythonEngine | durable_adapter.DurableEngine
-        if engine == "python":
-            self._engine = PythonEngine(compiled)
-        elif engine == "durable" or durable_adapter.available():
-            self._engine = durable_adapter.DurableEngine(compiled)
-        else:
-            warnings.warn(
-                f"durable-rules does not import ({durable_adapter.IMPORT_ERROR}); using the python engine",
-                EngineFallbackWarning,
-                stacklevel=3,
-            )
-            self._engine = PythonEngine(compiled)
-        self._runtime = Runtime(compiled, self._engine)
+    def __init__(self, compiled: Plan, preload_calendar: bool = True) -> None:
+        self.compiled = compiled
+        # durable-rules' capacity is checked for both engines: a rule folder valid for one is valid for both
+        self.plan = durable_adapter.plan(compiled)
+        self.assembler = Assembler(compiled)  # immutable once built: shared by every call and thread
+        self.python = PythonEngine(compiled)  # stateless
+        if preload_calendar:  # the first working-day deadline must cost no more than any other
+            calendar.preload()
         outline = compiled.outline
         self.chapters: tuple[ChapterInfo, ...] = tuple(
             ChapterInfo(c.chapter, c.numeral, c.title_vi, c.title_en, tuple(c.articles))
@@ -118,6 +113,43 @@ class Regulation:
             )
             for a in outline.articles.values()
         )
+
+
+class Regulation:
+    """The loaded regulation: its outline and an engine that evaluates events against its rules.
+
+    A Regulation holds no mutable state between calls: ``evaluate`` may be called from several threads.
+
+    Lifecycle: :meth:`close` releases the engine (durable-rules keeps its rulesets in a process-wide C
+    table); ``with quyche.load() as reg: …`` closes on exit. Afterwards ``evaluate`` and
+    ``evaluate_many`` raise :class:`~quyche.errors.RegulationClosed`; the outline (``chapters``,
+    ``articles``, ``validity``) stays readable. A Regulation that is simply dropped releases its engine
+    when it is garbage-collected. It cannot be pickled: load the rules again in the other process.
+    """
+
+    def __init__(self, compiled: Plan, engine: EngineName = "auto", *, _shared: Any = None) -> None:
+        if engine not in ("durable", "python", "auto"):
+            raise QuycheError(f"unknown engine {engine!r}; use 'durable', 'python' or 'auto'")
+        shared: _Shared = _shared if _shared is not None else _Shared(compiled)
+        self._compiled = shared.compiled
+        self._assembler = shared.assembler
+        self._closed = False
+        self._engine: PythonEngine | durable_adapter.DurableEngine
+        if engine == "python":
+            self._engine = shared.python
+        elif engine == "durable" or durable_adapter.available():
+            self._engine = durable_adapter.DurableEngine(shared.compiled, shared.plan)
+        else:
+            warnings.warn(
+                f"durable-rules does not import ({durable_adapter.IMPORT_ERROR}); using the python engine",
+                EngineFallbackWarning,
+                stacklevel=3,
+            )
+            self._engine = shared.python
+        self._runtime = Runtime(shared.compiled, self._engine)
+        self._shared = shared
+        self.chapters: tuple[ChapterInfo, ...] = shared.chapters
+        self.articles: tuple[ArticleInfo, ...] = shared.articles
 
     @property
     def engine(self) -> Literal["durable", "python"]:
@@ -136,7 +168,11 @@ class Regulation:
         return (v.from_, v.until) if v else None
 
     def evaluate(self, event: Mapping[str, Any] | EventBase, as_of: date | str | None = None) -> Decision:
-        """The decision for one event. Raises InvalidEvent for a bad event; nothing else escapes."""
+        """The decision for one event. Raises InvalidEvent for a bad event, RegulationClosed after
+        :meth:`close`; nothing else escapes.
+        """
+        if self._closed:
+            _raise_closed()
         try:
             parsed = parse_event(event)
             reference = _as_date(as_of, "as_of") or parsed.date
@@ -187,7 +223,8 @@ class Regulation:
         Events are taken in batches of :data:`BATCH`: a batch is validated, then matched in one engine
         call (durable: one lock acquisition), then its results are yielded one at a time. So the input
         iterator is read up to ``BATCH - 1`` events ahead of the result last yielded. A bad ``as_of``
-        raises InvalidEvent before any event is read; an engine failure raises EngineError.
+        raises InvalidEvent before any event is read; an engine failure raises EngineError. After
+        :meth:`close`, the next batch raises RegulationClosed.
         """
         if on_invalid not in ("raise", "yield"):
             raise QuycheError(f"unknown on_invalid {on_invalid!r}; use 'raise' or 'yield'")
@@ -204,6 +241,8 @@ class Regulation:
         assemble = self._assembler.decide
         start = 0
         while True:
+            if self._closed:
+                _raise_closed()
             batch = list(islice(it, BATCH))
             if not batch:
                 return
@@ -271,6 +310,7 @@ class Regulation:
         from quyche.auditing import Audit
 
         return Audit(cases, today=today, regulation=self)
+
     def amend(self, amendment: str | Path | Mapping[str, Any] | Amendment) -> Regulation:
         """The regulation as amended by an amendment file (a path) or mapping (``format: quyche/amendment@1``,
         :mod:`quyche.amendments`): a new Regulation on the same engine; this one is unchanged. With a date of
@@ -288,8 +328,17 @@ class Regulation:
         return self
 
     def close(self) -> None:
-        """Release the engine's resources (durable-rules keeps rulesets in a process-wide table)."""
+        """Release the engine's resources (durable-rules keeps rulesets in a process-wide table).
+
+        Idempotent. Afterwards ``evaluate`` and ``evaluate_many`` raise RegulationClosed.
+        """
+        self._closed = True
         self._engine.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` has been called."""
+        return self._closed
 
     def __enter__(self) -> Regulation:
         return self
@@ -297,8 +346,18 @@ class Regulation:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(
+            "a quyche Regulation cannot be pickled (it holds a rule engine): pass the rules folder to the "
+            "other process and call quyche.load() there"
+        )
+
     def __repr__(self) -> str:
         return f"<Regulation {len(self.chapters)} chapters, {len(self.articles)} articles, engine={self.engine}>"
+
+
+def _raise_closed() -> NoReturn:
+    raise RegulationClosed("this Regulation has been closed: load() the rules again to evaluate")
 
 
 def _public_error(exc: Exception) -> QuycheError:
@@ -310,7 +369,55 @@ def _public_error(exc: Exception) -> QuycheError:
     return EngineError(f"internal error while evaluating: {type(exc).__name__}: {exc}")
 
 
+#: The compiled form of each rule folder content that a live Regulation uses, by digest of the files.
+_SHARED: weakref.WeakValueDictionary[str, _Shared] = weakref.WeakValueDictionary()
+_SHARED_LOCK = threading.Lock()
+
+
+def _digest(root: Path) -> str | None:
+    """A digest of the names and bytes of the files the loader reads in ``root``, or None when an entry
+    is not a regular file of reasonable size (then the loader reports it, and nothing is shared).
+    """
+    h = hashlib.sha256()
+    try:
+        entries = sorted(root.iterdir(), key=lambda p: p.name)
+        for path in entries:
+            if path.suffix not in (".yaml", ".yml"):
+                continue
+            st = path.stat()
+            if not stat.S_ISREG(st.st_mode) or st.st_size > yamlsafe.MAX_BYTES:
+                return None
+            data = path.read_bytes()
+            h.update(f"{path.name}\0{len(data)}\0".encode())
+            h.update(data)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
 def load(rules_dir: str | Path | None = None, *, engine: EngineName = "auto") -> Regulation:
-    """Load, check and compile the rule files (the bundled ones by default) into a Regulation."""
+    """Load, check and compile the rule files (the bundled ones by default) into a Regulation.
+
+    Regulations loaded from identical rule files share their compiled form and, on the durable engine,
+    their durable-rules rulesets (the files are read and compared each time). The first load of the
+    process also builds the holiday calendar of every supported year (about 0.1 s).
+    """
+    return _load(rules_dir, engine, preload_calendar=True)
+
+
+def _load(rules_dir: str | Path | None, engine: EngineName, preload_calendar: bool) -> Regulation:
+    """``load()``; the command line, which evaluates one event and exits, builds only the years it
+    needs (``preload_calendar=False``).
+    """
     root = Path(rules_dir) if rules_dir is not None else bundled_rules_dir()
-    return Regulation(compile_rules(check(read_rules(root))), engine)
+    key = _digest(root) if root.is_dir() else None
+    shared = _SHARED.get(key) if key is not None else None
+    if shared is None:
+        shared = _Shared(compile_rules(check(read_rules(root))), preload_calendar)
+        # share it only if the files did not change while they were read
+        if key is not None and _digest(root) == key:
+            with _SHARED_LOCK:
+                shared = _SHARED.setdefault(key, shared)
+    if preload_calendar:
+        calendar.preload()  # cheap once done (a shared compiled form may come from the command line)
+    return Regulation(shared.compiled, engine, _shared=shared)

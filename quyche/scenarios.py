@@ -50,7 +50,7 @@ Modes = Annotated[list[ModeId], Field(max_length=100)]
 Codes = Annotated[list[Code], Field(max_length=100)]
 
 #: Warnings every decision may carry whatever the rule files say (quyche/rules/assemble.py).
-BUILTIN_WARNINGS = ("deadline_already_passed", "no_lead", "no_rule_applies")
+BUILTIN_WARNINGS = ("calendar_unknown", "deadline_already_passed", "no_lead", "no_rule_applies")
 
 
 class _Strict(BaseModel):

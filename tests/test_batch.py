@@ -151,8 +151,9 @@ def test_durable_batch_leaves_no_facts() -> None:
 
     with quyche.load(engine="durable") as reg:
         list(reg.evaluate_many(EVENTS))
-        for rs in reg._engine._handles.values():
-            assert json.loads(durable_rules_engine.get_facts(rs._handle, "0")) == []
+        for sets in reg._engine._sets.values():  # type: ignore[union-attr]
+            for rs in sets:
+                assert json.loads(durable_rules_engine.get_facts(rs.handle, "0")) == []
 
 
 def test_compiled_predicates_match_holds() -> None:

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 import quyche
 from quyche.chapters.chuong_1 import PARTIES
-from quyche.regulation import Regulation
+from quyche.regulation import Regulation, bundled_rules_dir
 
 ROTATION = {2022: "doan_dbqh", 2023: "tt_hdnd", 2024: "ubnd", 2025: "btt_ubmttq"}
 
@@ -119,7 +120,7 @@ def test_public_api_is_small_and_pinned() -> None:
     assert sorted(quyche.__all__) == sorted(
         [
             "Citation", "Deadline", "Decision", "DecisionWarning", "InvalidEvent", "QuycheError", "Regulation",
-            "Responsibility", "RuleFileError", "TraceEntry", "label", "load", "parse_event",
+            "RegulationClosed", "Responsibility", "RuleFileError", "TraceEntry", "label", "load", "parse_event",
             # typed events and identifiers (issue 14)
             "Event", "EventBase", "EventType", "ErrorDetail", "PartyId", "OfficeId", "OtherRecipientId", "BodyId",
             "ModeId", *(m.__name__ for m in EVENT_MODELS),
@@ -146,18 +147,37 @@ def test_closed_durable_regulation_refuses_politely() -> None:
     reg = quyche.load(engine="durable")
     reg.close()
     reg.close()  # idempotent
-    with pytest.raises(quyche.QuycheError):
+    with pytest.raises(quyche.RegulationClosed):
         reg.evaluate({"type": "annual_review", "year": 2024})
 
 
-def test_dropped_durable_regulation_releases_its_rulesets() -> None:
+def test_dropped_durable_regulation_releases_its_rulesets(tmp_path: Path) -> None:
     """durable-rules keeps rulesets in a process-wide C table: a Regulation that is simply dropped must
-    still release them (a service that reloads its rules must not run out of handles)."""
+    still release them (a service that reloads its rules must not run out of handles). Rulesets are
+    shared by Regulations of the same rules, so this test uses rules of its own (one changed year)."""
     import gc
+    import shutil
 
-    reg = quyche.load(engine="durable")
+    from quyche.rules import durable_adapter
+
+    root = tmp_path / "rules"
+    shutil.copytree(bundled_rules_dir(), root)
+    art = root / "dieu_19.yaml"
+    art.write_text(art.read_text(encoding="utf-8").replace("{year: 2025, host", "{year: 2925, host"), encoding="utf-8")
+
+    def annual_review_rulesets(r: Regulation) -> tuple[object, ...]:
+        assert isinstance(r._engine, durable_adapter.DurableEngine)
+        return r._engine._sets["annual_review"]
+
+    reg = quyche.load(root, engine="durable")
+    used = annual_review_rulesets(reg)
+    assert [rs.refs for rs in used] == [1]  # type: ignore[attr-defined]
     release = reg._engine._release  # type: ignore[union-attr]
-    assert release.alive
     del reg
     gc.collect()
-    assert not release.alive
+    assert not release.alive  # the finalizer ran: the release is queued (it never takes the engine lock)
+    with quyche.load(root, engine="durable") as other:  # the next call into the engine drains the queue
+        assert annual_review_rulesets(other) == used  # the same ruleset, reused
+        assert [rs.refs for rs in used] == [1]  # type: ignore[attr-defined]
+        assert other.evaluate({"type": "annual_review", "year": 2925}).lead == "btt_ubmttq"
+    assert [rs.refs for rs in used] == [0]  # type: ignore[attr-defined]  # idle, kept for the next load

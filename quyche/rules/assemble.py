@@ -212,6 +212,18 @@ _NO_RULE = DecisionWarning(
     message="No rule of the regulation applies to this event.",
     message_vi="Không có quy định nào của Quy chế áp dụng cho sự kiện này.",
 )
+#: A due date that cannot be computed because the calendar of working days is not known for its years.
+CALENDAR_UNKNOWN = DecisionWarning(
+    code="calendar_unknown",
+    message=(
+        "A due date cannot be computed: the calendar of working days and public holidays is known only "
+        "for the years 1990 to 2100 (the deadline's due is null)."
+    ),
+    message_vi=(
+        "Không xác định được ngày đến hạn: lịch ngày làm việc, ngày nghỉ lễ, tết chỉ được xác định cho "
+        "các năm từ 1990 đến 2100."
+    ),
+)
 _NO_LEAD = DecisionWarning(
     code="no_lead",
     message="The rules that apply do not designate a body to lead (chủ trì).",
@@ -302,13 +314,22 @@ class Assembler:
         sk = self._skeleton(event_type, tuple(u.id for u in units), named)
         responsibilities: list[Responsibility] = []
         deadlines: dict[int, Deadline] = {}
+        unknown_calendar = False
         for i, d, party in sk.duties:
             if d.duty.days is None:
                 responsibilities.append(d.prebuilt[party])
                 continue
             dl = deadlines.get(i)
             if dl is None:
-                dl = deadlines[i] = _deadline_for(d.duty, event, reference)
+                try:
+                    dl = _deadline_for(d.duty, event, reference)
+                except (ValueError, OverflowError):  # a date the calendar does not cover: due unknown
+                    u = d.duty
+                    dl = _deadline(
+                        days=u.days, unit=u.unit, relation=u.relation, anchor=u.anchor, due=None, moved_from=None
+                    )
+                    unknown_calendar = True
+                deadlines[i] = dl
             responsibilities.append(d.prebuilt[party] if dl.due is None else d.responsibility(party, dl))
         lapsed = _lapsed_warnings(responsibilities, event.date) if deadlines and event.date is not None else ()
         missing = C.MISSING
@@ -326,7 +347,7 @@ class Assembler:
             modes=list(sk.modes),
             responsibilities=responsibilities,
             citations=list(sk.citations),
-            warnings=sorted((*sk.warnings, *lapsed), key=_code) if lapsed else list(sk.warnings),
+            warnings=_warnings(sk.warnings, lapsed, unknown_calendar),
             trace=trace,
         )
 
@@ -458,6 +479,15 @@ def _lapsed_warnings(responsibilities: Sequence[Responsibility], happened: date)
             )
         )
     return tuple(out)
+
+
+def _warnings(
+    base: Sequence[DecisionWarning], lapsed: Sequence[DecisionWarning], unknown_calendar: bool
+) -> list[DecisionWarning]:
+    """The skeleton's warnings, with those of this event's dates (lapsed time limits, an unknown calendar)."""
+    if not lapsed and not unknown_calendar:
+        return list(base)
+    return sorted((*base, *lapsed, *((CALENDAR_UNKNOWN,) if unknown_calendar else ())), key=_code)
 
 
 def _deadline_for(d: UnitDuty, event: EventBase, reference: date | None) -> Deadline:

@@ -8,6 +8,7 @@ result does not depend on the order the file system lists them in.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,6 +201,23 @@ def read_document(doc: yamlsafe.Document) -> tuple[str, int, Loaded]:
     raise RuleFileError(doc.path, None, "unexpected file name: rule files are chuong_N.yaml and dieu_NN.yaml")
 
 
+def _check_regular(path: Path) -> None:
+    """Refuse an entry named like a rule file that is not a regular file (after symbolic links): a
+    folder, a FIFO (reading it would block), a device, a socket or a broken link is an error, never
+    skipped silently and never opened.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        kind = "a broken symbolic link" if path.is_symlink() else "unreadable"
+    else:
+        if stat.S_ISREG(mode):
+            return
+        kinds = {stat.S_ISDIR: "a folder", stat.S_ISFIFO: "a FIFO", stat.S_ISCHR: "a device", stat.S_ISBLK: "a device"}
+        kind = next((k for test, k in kinds.items() if test(mode)), "not a file")
+    raise RuleFileError(str(path), None, f"not a regular file ({kind}): a rule file must be a plain file")
+
+
 def read_rules(rules_dir: str | Path) -> RuleSource:
     """Read and validate every rule file under ``rules_dir``."""
     root = Path(rules_dir)
@@ -208,8 +226,9 @@ def read_rules(rules_dir: str | Path) -> RuleSource:
     chapters: dict[int, Loaded] = {}
     articles: dict[int, Loaded] = {}
     for path in sorted(root.iterdir(), key=lambda p: p.name):
-        if path.suffix not in (".yaml", ".yml") or not path.is_file():
+        if path.suffix not in (".yaml", ".yml"):
             continue
+        _check_regular(path)
         kind, number, loaded = read_document(yamlsafe.parse_file(path))
         (chapters if kind == "chapter" else articles)[number] = loaded
     return RuleSource(str(root), chapters, articles)

@@ -8,8 +8,13 @@
 * Exit status: 0 when every line was a valid event; 2 when at least one was not (with a one-line
   ``error: …`` summary on stderr), or when the input cannot be read or ``--as-of`` is invalid.
 * A progress bar is drawn on stderr only when stderr is a terminal and the input size is known.
+* ``--workers N`` (N > 1) spreads the lines over N processes, in blocks of :data:`BLOCK` lines: each process
+  loads the rules once (from the on-disk cache that the first load writes) and evaluates whole blocks; the
+  parent reads the input, hands out the blocks and writes the results in input order. The output is the same
+  bytes as with one process.
 
-Events are evaluated in one pass of :meth:`quyche.Regulation.evaluate_many` with ``on_invalid="yield"``.
+Events are evaluated in one pass of :meth:`quyche.Regulation.evaluate_many` with ``on_invalid="yield"``, each
+decision written as JSON straight from the assembler's fragments (the same bytes as ``model_dump_json()``).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,6 +35,8 @@ from quyche.regulation import Regulation
 from quyche.rules import yamlsafe
 
 MAX_LINE = yamlsafe.MAX_BYTES  # the size limit of one event, as for a single event file
+#: Lines per block handed to a worker process (``--workers``).
+BLOCK = 2000
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -40,11 +48,15 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+#: One decoder for every line (``json.loads`` with a hook would build a new one per call).
+_DECODE = json.JSONDecoder(object_pairs_hook=_object).decode
+
+
 def parse_line(raw: bytes) -> Any:
     """One event from one line of JSON (duplicate keys refused, as in a single event file)."""
     if len(raw) > MAX_LINE:
         raise ValueError(f"line too long ({len(raw)} bytes; at most {MAX_LINE})")
-    return json.loads(raw, object_pairs_hook=_object)
+    return _DECODE(raw.decode(json.detect_encoding(raw), "surrogatepass"))  # what json.loads does with bytes
 
 
 def _stderr_is_terminal() -> bool:
@@ -91,12 +103,12 @@ def evaluate_lines(
             pending.append((number, None))
             yield event
 
-    for result in reg.evaluate_many(events(), as_of=as_of, on_invalid="yield"):
+    for result in reg._json_many(events(), as_of=as_of):
         number, not_json = pending.popleft()
         if isinstance(result, InvalidEvent):
             yield _error(number, not_json or result.detail), False
         else:
-            yield result.model_dump_json().encode("utf-8"), True
+            yield result, True
 
 
 def _error(number: int, message: str) -> bytes:
@@ -106,27 +118,110 @@ def _error(number: int, message: str) -> bytes:
 def run_batch(source: str, reg: Regulation, as_of: str | None) -> int:
     """Evaluate a JSON-lines file; write JSON lines to stdout; return the exit status."""
     list(reg.evaluate_many([], as_of=as_of))  # a bad --as-of fails the whole run, not every line
+    return _run(source, lambda numbered: evaluate_lines(reg, numbered, as_of))
+
+
+def _progress(stack: ExitStack, size: int | None) -> Callable[[int], None]:
+    """Advance a progress bar on stderr by a number of bytes read (only on a terminal, with a known size)."""
+    if size is None or not _stderr_is_terminal():
+        return lambda n: None
+    import click
+
+    bar = stack.enter_context(click.progressbar(length=size, label="quyche", file=sys.stderr))
+    return bar.update
+
+
+def _run(source: str, evaluate: Callable[[Iterator[tuple[int, bytes]]], Iterator[tuple[bytes, bool]]]) -> int:
     out = sys.stdout.buffer
     total = invalid = 0
     with ExitStack() as stack:
         stream, size = _open(source, stack)
-        advance: Callable[[int], None] = lambda n: None  # noqa: E731
-        if size is not None and _stderr_is_terminal():
-            import click
-
-            bar = stack.enter_context(click.progressbar(length=size, label="quyche", file=sys.stderr))
-            advance = bar.update
+        advance = _progress(stack, size)
 
         def numbered() -> Iterator[tuple[int, bytes]]:
             for number, raw in enumerate(stream, 1):
                 advance(len(raw))
                 yield number, raw
 
-        for line, ok in evaluate_lines(reg, numbered(), as_of):
+        for line, ok in evaluate(numbered()):
             out.write(line)
             out.write(b"\n")
             total += 1
             invalid += not ok
+    return _finish(out, total, invalid)
+
+
+# ------------------------------------------------------------------------------------ several processes
+
+_WORKER: dict[str, Any] = {}  # in a worker process: its Regulation and --as-of
+
+
+def _worker_init(rules: str | None, engine: str, as_of: str | None) -> None:
+    from quyche.regulation import load
+
+    _WORKER["reg"] = load(rules, engine=engine)  # type: ignore[arg-type]
+    _WORKER["as_of"] = as_of
+
+
+def _worker_block(first: int, lines: list[bytes]) -> tuple[bytes, int, int]:
+    """One block of lines (numbered from ``first``): its output lines, how many, how many were invalid."""
+    out: list[bytes] = []
+    invalid = 0
+    for line, ok in evaluate_lines(_WORKER["reg"], iter(enumerate(lines, first)), _WORKER["as_of"]):
+        out.append(line)
+        invalid += not ok
+    out.append(b"")
+    return b"\n".join(out), len(out) - 1, invalid
+
+
+def run_batch_parallel(source: str, rules: str | None, engine: str, as_of: str | None, workers: int) -> int:
+    """``run_batch`` over ``workers`` processes; the same output, in the same order."""
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from quyche.regulation import load
+
+    # the rules are checked (and the on-disk cache written) here, on the python engine: the parent holds no
+    # durable-rules state when the workers are forked, and each worker loads its own Regulation from the cache
+    list(load(rules, engine="python").evaluate_many([], as_of=as_of))
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    out = sys.stdout.buffer
+    total = invalid = 0
+    with ExitStack() as stack:
+        stream, size = _open(source, stack)
+        advance = _progress(stack, size)
+        pool = stack.enter_context(
+            ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context(method),
+                initializer=_worker_init,
+                initargs=(rules, engine, as_of),
+            )
+        )
+        pending: deque[Future[tuple[bytes, int, int]]] = deque()
+        first = 1
+
+        def drain(keep: int) -> None:
+            nonlocal total, invalid
+            while len(pending) > keep:
+                data, n, bad = pending.popleft().result()
+                out.write(data)
+                total += n
+                invalid += bad
+
+        while True:
+            lines = list(islice(stream, BLOCK))
+            if not lines:
+                break
+            advance(sum(map(len, lines)))
+            pending.append(pool.submit(_worker_block, first, lines))
+            first += len(lines)
+            drain(2 * workers)  # a few blocks in flight per worker, never the whole input
+        drain(0)
+    return _finish(out, total, invalid)
+
+
+def _finish(out: IO[bytes], total: int, invalid: int) -> int:
     out.flush()
     if invalid:
         print(f"error: {invalid} of {total} lines are not valid events (see their 'error' lines)", file=sys.stderr)

@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 import click
 
 from quyche.errors import InvalidEvent, QuycheError
-from quyche.explain import explain as explain_text
 from quyche.regulation import Regulation, load
 from quyche.rules import yamlsafe
 
@@ -141,13 +140,26 @@ def main() -> None:
         '{"line": N, "error": ...} in its place and the run goes on (exit 2 if any line was bad).'
     ),
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="With --batch: spread the lines over this many processes (the same output, in the same order).",
+)
 @_guard
-def evaluate(source: str, as_of: str | None, engine: str, rules: str | None, indent: int, batch: bool) -> None:
+def evaluate(
+    source: str, as_of: str | None, engine: str, rules: str | None, indent: int, batch: bool, workers: int
+) -> None:
     """Print the decision for one event (JSON or YAML) as JSON; with --batch, for each line of a JSON-lines file."""
+    if workers > 1 and not batch:
+        _fail("--workers applies to --batch only")
     if batch:
-        from quyche.batch import run_batch
+        from quyche import batch as batch_mod
 
-        sys.exit(run_batch(source, _regulation(rules, engine), as_of))
+        if workers > 1:
+            sys.exit(batch_mod.run_batch_parallel(source, rules, engine, as_of, workers))
+        sys.exit(batch_mod.run_batch(source, _regulation(rules, engine), as_of))
     event = _read_event(source)
     reg = _regulation(rules, engine)
     decision = reg.evaluate(event, as_of=as_of)
@@ -186,6 +198,8 @@ def explain(
         click.echo(why_not_text(reg.why_not(event, why_not, as_of=as_of), lang), nl=False)  # type: ignore[arg-type]
         return
     decision = reg.evaluate(event, as_of=as_of)
+    from quyche.explain import explain as explain_text  # here: the other commands do not need it
+
     text = explain_text(decision, lang, regulation=reg, event=event, short=short)  # type: ignore[arg-type]
     click.echo(text, nl=False)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -16,16 +17,16 @@ from quyche.events import parse_event, parse_events
 from quyche.events_base import EventBase, _iso_date
 from quyche.rules import durable_adapter
 from quyche.rules.assemble import Assembler
-from quyche.rules.check import check
-from quyche.rules.compile import Plan, Unit, compile_rules
 from quyche.rules.pyeval import PythonEngine
-from quyche.rules.read import read_rules
-from quyche.rules.runtime import Runtime, event_fact
+from quyche.rules.runplan import RunPlan, RunUnit, from_plan
+from quyche.rules.runtime import MEMO_SIZE, Runtime, event_fact
 
 if TYPE_CHECKING:
+    from quyche.rules.compile import Plan
     from quyche.why import WhyNot
 
 EngineName = Literal["durable", "python", "auto"]
+CacheMode = Literal["auto", "read", "off"]
 #: How many events ``evaluate_many`` validates and matches together (it reads that many ahead).
 BATCH = 256
 
@@ -81,39 +82,45 @@ class Regulation:
     A Regulation holds no mutable state between calls: ``evaluate`` may be called from several threads.
     """
 
-    def __init__(self, compiled: Plan, engine: EngineName = "auto") -> None:
+    def __init__(
+        self,
+        compiled: Plan | RunPlan,
+        engine: EngineName = "auto",
+        *,
+        memo: int = MEMO_SIZE,
+        rebuild: Callable[[], Plan] | None = None,
+    ) -> None:
+        """A Regulation from compiled rules (``quyche.load`` builds one). ``compiled`` is a Plan, or only its run
+        form (a RunPlan, from the on-disk cache) with ``rebuild`` giving the Plan when tooling asks for it.
+        ``memo``: the size of the memo of fired units in front of the engine (0: none; :mod:`quyche.rules.runtime`).
+        """
         if engine not in ("durable", "python", "auto"):
             raise QuycheError(f"unknown engine {engine!r}; use 'durable', 'python' or 'auto'")
-        self._compiled = compiled
-        self._assembler = Assembler(compiled)  # immutable once built: shared by every call and thread
+        run = compiled if isinstance(compiled, RunPlan) else from_plan(compiled)
+        self._compiled: Plan | None = None if isinstance(compiled, RunPlan) else compiled
+        self._rebuild = rebuild
+        self._compiling = threading.Lock()
+        self._run = run
+        self._assembler = Assembler(run)  # immutable once built: shared by every call and thread
         self._engine: PythonEngine | durable_adapter.DurableEngine
         if engine == "python":
-            self._engine = PythonEngine(compiled)
+            self._engine = PythonEngine(run)
         elif engine == "durable" or durable_adapter.available():
-            self._engine = durable_adapter.DurableEngine(compiled)
+            self._engine = durable_adapter.DurableEngine(run)
         else:
             warnings.warn(
                 f"durable-rules does not import ({durable_adapter.IMPORT_ERROR}); using the python engine",
                 EngineFallbackWarning,
                 stacklevel=3,
             )
-            self._engine = PythonEngine(compiled)
-        self._runtime = Runtime(compiled, self._engine)
-        outline = compiled.outline
+            self._engine = PythonEngine(run)
+        self._runtime = Runtime(run, self._engine, memo)
         self.chapters: tuple[ChapterInfo, ...] = tuple(
-            ChapterInfo(c.chapter, c.numeral, c.title_vi, c.title_en, tuple(c.articles))
-            for c in outline.chapters.values()
+            ChapterInfo(c.number, c.numeral, c.title_vi, c.title_en, c.articles) for c in run.chapters
         )
         self.articles: tuple[ArticleInfo, ...] = tuple(
-            ArticleInfo(
-                a.article,
-                a.chapter,
-                a.title_vi,
-                a.title_en,
-                bool(a.rules) or a.validity is not None,
-                tuple(n.what for n in a.not_encoded),
-            )
-            for a in outline.articles.values()
+            ArticleInfo(a.number, a.chapter, a.title_vi, a.title_en, a.encoded, a.not_encoded)
+            for a in run.articles.values()
         )
 
     @property
@@ -123,14 +130,21 @@ class Regulation:
 
     @property
     def compiled(self) -> Plan:
-        """The compiled rules (for tooling: docs, schemas, tests)."""
+        """The compiled rules (for tooling: docs, schemas, tests). A Regulation loaded from the on-disk cache
+        reads, checks and compiles its rule files the first time this is asked for.
+        """
+        if self._compiled is None:
+            with self._compiling:
+                if self._compiled is None:
+                    if self._rebuild is None:
+                        raise QuycheError("this Regulation was built from a run plan alone: no compiled rules")
+                    self._compiled = self._rebuild()
         return self._compiled
 
     @property
     def validity(self) -> tuple[date, date] | None:
         """The regulation's period of validity, from the rule files."""
-        v = self._compiled.validity
-        return (v.from_, v.until) if v else None
+        return self._run.validity
 
     def evaluate(self, event: Mapping[str, Any] | EventBase, as_of: date | str | None = None) -> Decision:
         """The decision for one event. Raises InvalidEvent for a bad event; nothing else escapes."""
@@ -192,13 +206,25 @@ class Regulation:
             given = _as_date(as_of, "as_of")
         except Exception as exc:  # noqa: BLE001
             raise _public_error(exc) from None
-        return self._many(iter(events), given, on_invalid == "raise")
+        return self._many(iter(events), given, on_invalid == "raise")  # type: ignore[return-value]
+
+    def _json_many(
+        self, events: Iterable[Mapping[str, Any] | EventBase], as_of: date | str | None = None
+    ) -> Iterator[bytes | InvalidEvent]:
+        """``evaluate_many(events, as_of, on_invalid="yield")`` with each decision as its JSON form (UTF-8 bytes of
+        ``Decision.model_dump_json()``, written without building the Decision): ``quyche evaluate --batch``.
+        """
+        try:
+            given = _as_date(as_of, "as_of")
+        except Exception as exc:  # noqa: BLE001
+            raise _public_error(exc) from None
+        return self._many(iter(events), given, False, as_json=True)  # type: ignore[return-value]
 
     def _many(
-        self, it: Iterator[Mapping[str, Any] | EventBase], given: date | None, stop: bool
-    ) -> Iterator[Decision | InvalidEvent]:
-        """The results of ``evaluate_many``: a Decision or an InvalidEvent per event, in order."""
-        assemble = self._assembler.decide
+        self, it: Iterator[Mapping[str, Any] | EventBase], given: date | None, stop: bool, as_json: bool = False
+    ) -> Iterator[Decision | bytes | InvalidEvent]:
+        """The results of ``evaluate_many``: a Decision (or its JSON) or an InvalidEvent per event, in order."""
+        assemble: Callable[..., Decision | bytes] = self._assembler.decide_json if as_json else self._assembler.decide
         start = 0
         while True:
             batch = list(islice(it, BATCH))
@@ -223,7 +249,7 @@ class Regulation:
                 results.append(len(ready))
                 ready.append((parsed, reference, fact))
             start += len(batch)
-            fired: list[list[Unit]] = []
+            fired: list[tuple[RunUnit, ...]] = []
             if ready:
                 try:
                     fired = self._runtime.fire_many([(p.type, fact) for p, _, fact in ready])  # type: ignore[attr-defined]
@@ -252,6 +278,7 @@ class Regulation:
 
     def close(self) -> None:
         """Release the engine's resources (durable-rules keeps rulesets in a process-wide table)."""
+        self._runtime.close()
         self._engine.close()
 
     def __enter__(self) -> Regulation:
@@ -273,7 +300,48 @@ def _public_error(exc: Exception) -> QuycheError:
     return EngineError(f"internal error while evaluating: {type(exc).__name__}: {exc}")
 
 
-def load(rules_dir: str | Path | None = None, *, engine: EngineName = "auto") -> Regulation:
-    """Load, check and compile the rule files (the bundled ones by default) into a Regulation."""
+def load(rules_dir: str | Path | None = None, *, engine: EngineName = "auto", cache: CacheMode = "auto") -> Regulation:
+    """Load, check and compile the rule files (the bundled ones by default) into a Regulation.
+
+    ``cache``: ``"auto"`` uses the on-disk cache of compiled rules and writes it when it is missing or stale;
+    ``"read"`` uses it but never writes; ``"off"`` always compiles (:mod:`quyche.rules.cache`).
+    """
+    if cache not in ("auto", "read", "off"):
+        raise QuycheError(f"unknown cache {cache!r}; use 'auto', 'read' or 'off'")
     root = Path(rules_dir) if rules_dir is not None else bundled_rules_dir()
-    return Regulation(compile_rules(check(read_rules(root))), engine)
+    if cache == "off":
+        return Regulation(_compile(root), engine)
+    from quyche import calendar
+    from quyche.rules import cache as disk
+
+    key = disk.rules_key(root)
+    found = disk.read(key, str(root)) if key is not None else None
+    if found is not None:
+        run, years = found
+        try:
+            calendar.seed(years)
+        except (KeyError, TypeError, ValueError):
+            pass  # a calendar that does not read back: the library answers instead
+        else:
+            return Regulation(run, engine, rebuild=lambda: _recompile(root, run))
+    plan = _compile(root)
+    reg = Regulation(plan, engine)
+    if key is not None and cache == "auto" and disk.rules_key(root) == key:  # unchanged while it was read
+        disk.write(key, reg._run, disk.calendar_years(reg._run))
+    return reg
+
+
+def _compile(root: Path) -> Plan:
+    from quyche.rules.check import check
+    from quyche.rules.compile import compile_rules
+    from quyche.rules.read import read_rules
+
+    return compile_rules(check(read_rules(root)))
+
+
+def _recompile(root: Path, run: RunPlan) -> Plan:
+    """The Plan of rule files loaded from the cache, which must still be the ones the cache was made from."""
+    plan = _compile(root)
+    if from_plan(plan) != run:
+        raise RuleFileError(str(root), None, "the rule files changed after they were loaded: load them again")
+    return plan

@@ -271,6 +271,11 @@ def test_holds(t: Test, fact: Mapping[str, Any]) -> bool:
     return holds(_lower_test(t, False), fact)
 
 
+def test_predicate(t: Test) -> Predicate:
+    """``test_holds(t, ·)`` compiled once (:func:`compile_predicate` of the test's normal form)."""
+    return compile_predicate(_lower_test(t, False))
+
+
 def syntax_holds(node: Node | None, truths: Mapping[int, bool]) -> bool:
     """Whether a condition holds, given the truth of each of its tests by index."""
     if node is None:

@@ -32,11 +32,13 @@ import itertools
 import json
 import threading
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quyche.errors import EngineError
 from quyche.rules import conditions as C
-from quyche.rules.compile import Plan
+
+if TYPE_CHECKING:
+    from quyche.rules.runplan import RunPlan
 
 try:  # the C extension may fail to build or import (e.g. on Python 3.13 without the CPPFLAGS fix)
     import durable_rules_engine
@@ -107,7 +109,7 @@ class DurableEngine:
 
     name = "durable"
 
-    def __init__(self, reg: Plan) -> None:
+    def __init__(self, reg: RunPlan) -> None:
         if IMPORT_ERROR is not None:
             raise EngineError(f"durable-rules is not available: {IMPORT_ERROR}")
         self._order: dict[str, int] = {r.id: i for i, r in enumerate(reg.rules)}

@@ -7,10 +7,13 @@ once, at load time (:func:`~quyche.rules.conditions.compile_predicate`, same sem
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quyche.rules import conditions as C
-from quyche.rules.compile import Plan
+
+if TYPE_CHECKING:
+    from quyche.rules.compile import Plan
+    from quyche.rules.runplan import RunPlan
 
 
 class PythonEngine:
@@ -18,7 +21,7 @@ class PythonEngine:
 
     name = "python"
 
-    def __init__(self, reg: Plan) -> None:
+    def __init__(self, reg: Plan | RunPlan) -> None:
         self._by_type = {
             t: tuple((r.id, C.compile_predicate(r.when)) for r in rules) for t, rules in reg.by_type.items()
         }

@@ -7,6 +7,7 @@ rule loader can check conditions against them (a misspelt field is a load error,
 
 from __future__ import annotations
 
+import functools
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -78,8 +79,17 @@ def _type_of(model: type[EventBase]) -> str:
 EVENT_TYPES: dict[str, type[EventBase]] = {_type_of(m): m for m in EVENT_MODELS}
 if tuple(EVENT_TYPES) != get_args(EventType):  # pragma: no cover - a new event type must be named in both
     raise TypeError("EventType must list the event models' types in the same order")
-_ADAPTER: TypeAdapter[Any] = TypeAdapter(Event)
-_LIST_ADAPTER: TypeAdapter[list[Any]] = TypeAdapter(list[Event])
+
+
+@functools.cache
+def _adapter() -> TypeAdapter[Any]:
+    """The union of every event type (built on first use: it builds every event type's validator)."""
+    return TypeAdapter(Event)
+
+
+@functools.cache
+def _list_adapter() -> TypeAdapter[list[Any]]:
+    return TypeAdapter(list[Event])
 
 
 @dataclass(frozen=True)
@@ -236,8 +246,16 @@ def parse_event(data: Any) -> EventBase:
             f"event: expected a mapping with a 'type' field, got {type(data).__name__}",
             [{"loc": [], "msg": "expected a mapping"}],
         )
+    if type(data) is dict:  # the common case: validate with the event type's own model, no copy
+        kind = data.get("type")
+        model = EVENT_TYPES.get(kind) if type(kind) is str else None
+        if model is not None:
+            try:
+                return model.model_validate(data)
+            except (InvalidEvent, TypeError, ValueError, RecursionError):
+                pass  # the union below says what is wrong, in the same words as for any other event
     try:
-        return _ADAPTER.validate_python(dict(data))  # type: ignore[no-any-return]
+        return _adapter().validate_python(dict(data))  # type: ignore[no-any-return]
     except ValidationError as exc:
         raise invalid_event(exc) from None
     except (TypeError, ValueError, RecursionError) as exc:  # defensive: pydantic should not raise these
@@ -251,6 +269,6 @@ def parse_events(batch: list[Any]) -> list[EventBase] | None:
     if not all(type(e) is dict for e in batch):
         return None
     try:
-        return _LIST_ADAPTER.validate_python(batch)
+        return _list_adapter().validate_python(batch)
     except (ValidationError, TypeError, ValueError, RecursionError):
         return None

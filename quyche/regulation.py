@@ -323,7 +323,7 @@ def load(rules_dir: str | Path | None = None, *, engine: EngineName = "auto", ca
         except (KeyError, TypeError, ValueError):
             pass  # a calendar that does not read back: the library answers instead
         else:
-            return Regulation(run, engine, rebuild=lambda: _recompile(root, run))
+            return Regulation(run, engine, rebuild=lambda: _recompile(root, key))
     plan = _compile(root)
     reg = Regulation(plan, engine)
     if key is not None and cache == "auto" and disk.rules_key(root) == key:  # unchanged while it was read
@@ -339,9 +339,11 @@ def _compile(root: Path) -> Plan:
     return compile_rules(check(read_rules(root)))
 
 
-def _recompile(root: Path, run: RunPlan) -> Plan:
-    """The Plan of rule files loaded from the cache, which must still be the ones the cache was made from."""
+def _recompile(root: Path, key: str | None) -> Plan:
+    """The Plan of rule files loaded from the cache, which must still be the files the cache was made from."""
+    from quyche.rules import cache as disk
+
     plan = _compile(root)
-    if from_plan(plan) != run:
+    if key is None or disk.rules_key(root) != key:
         raise RuleFileError(str(root), None, "the rule files changed after they were loaded: load them again")
     return plan

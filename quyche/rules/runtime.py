@@ -141,13 +141,19 @@ class Runtime:
             return [self._apply(ids) for ids in self.engine.fire_many(items)]
         keys = [self.key(t, fact) for t, fact in items]
         out: list[tuple[RunUnit, ...] | None] = [memo.get(k) for k in keys]
-        todo = [i for i, units in enumerate(out) if units is None]
-        self.misses += len(todo)
-        self.hits += len(items) - len(todo)
-        if todo:
+        first: dict[tuple[Any, ...], int] = {}  # each case not in the memo: the first item of the batch with it
+        for i, units in enumerate(out):
+            if units is None:
+                first.setdefault(keys[i], i)
+        self.misses += len(first)
+        self.hits += len(items) - len(first)
+        if first:
+            todo = list(first.values())
+            found: dict[tuple[Any, ...], tuple[RunUnit, ...]] = {}
             for i, ids in zip(todo, self.engine.fire_many([items[i] for i in todo]), strict=True):
-                units = out[i] = self._apply(ids)
+                found[keys[i]] = units = self._apply(ids)
                 self._remember(memo, keys[i], units)
+            out = [found[k] if units is None else units for k, units in zip(keys, out, strict=True)]
         return out  # type: ignore[return-value]
 
     def overridden(self, rule_id: str, applied: set[str]) -> list[str]:

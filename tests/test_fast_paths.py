@@ -1,0 +1,199 @@
+"""The fast paths of issue 15 checked against the slow ones: the memo of fired units (each engine decides every
+case itself, the memo's key loses nothing), the JSON written from fragments, the trace reasons filled into
+templates, and ``--workers``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+import quyche
+from quyche.cli import main
+from quyche.events import parse_event
+from quyche.regulation import Regulation
+from quyche.render import reason_words
+from quyche.rules import conditions as C
+from quyche.rules.runtime import event_fact
+from quyche.rules.syntax import fields as condition_fields
+from quyche.rules.syntax import leaves
+from quyche.testing import event_mix
+
+EVENTS = event_mix(1500, seed=151)
+
+
+def _fact(event: dict[str, Any], as_of: date | None = None) -> tuple[str, dict[str, Any]]:
+    parsed = parse_event(event)
+    return event["type"], event_fact(parsed.__dict__, as_of or parsed.date)
+
+
+@pytest.fixture(scope="module", params=["python", "durable"])
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+class _Counting:
+    """An engine wrapper that counts the facts it is asked about."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.name, self.seen = inner, inner.name, []
+
+    def fire(self, event_type: str, fact: dict[str, Any]) -> list[str]:
+        self.seen.append((event_type, fact))
+        return list(self.inner.fire(event_type, fact))
+
+    def fire_many(self, items: list[tuple[str, dict[str, Any]]]) -> list[list[str]]:
+        self.seen.extend(items)
+        return [list(x) for x in self.inner.fire_many(items)]
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_the_memo_asks_its_own_engine_once_per_case(python_reg: Regulation, engine: str) -> None:
+    reg = Regulation(python_reg._run, engine)  # type: ignore[arg-type]
+    plain = Regulation(python_reg._run, engine, memo=0)  # type: ignore[arg-type]
+    counting = _Counting(reg._runtime.engine)
+    reg._runtime.engine = counting
+    cases = set()
+    for event in EVENTS[:700]:
+        t, fact = _fact(event)
+        cases.add(reg._runtime.key(t, fact))
+        assert reg.evaluate(event) == plain.evaluate(event)
+    assert list(reg.evaluate_many(EVENTS[700:])) == list(plain.evaluate_many(EVENTS[700:]))
+    for event in EVENTS[700:]:
+        cases.add(reg._runtime.key(*_fact(event)))
+    assert len(counting.seen) == len(cases)  # every case once, by this engine
+    assert len({reg._runtime.key(t, f) for t, f in counting.seen}) == len(cases)
+    other = Regulation(python_reg._run, engine)  # type: ignore[arg-type]
+    other_counting = _Counting(other._runtime.engine)
+    other._runtime.engine = other_counting
+    other.evaluate(EVENTS[0])
+    assert len(other_counting.seen) == 1  # its own memo: nothing is shared between Regulations
+    for r in (reg, plain, other):
+        r.close()
+
+
+def test_a_closed_durable_regulation_refuses_even_a_remembered_case() -> None:
+    reg = quyche.load(engine="durable")
+    event = {"type": "annual_review", "year": 2024}
+    reg.evaluate(event)
+    reg.close()
+    with pytest.raises(quyche.QuycheError):
+        reg.evaluate(event)
+
+
+def _same_case_same_answer(reg: Regulation, facts: list[tuple[str, dict[str, Any]]]) -> None:
+    """Facts with the same memo key get the same answer from the engine itself (no memo involved)."""
+    answers: dict[tuple[Any, ...], list[str]] = {}
+    groups: dict[tuple[Any, ...], int] = defaultdict(int)
+    for t, fact in facts:
+        key = reg._runtime.key(t, fact)
+        got = list(reg._runtime.engine.fire(t, fact))
+        assert answers.setdefault(key, got) == got, (key, fact)
+        groups[key] += 1
+    assert max(groups.values()) > 1  # the check compared something
+
+
+def test_the_memo_key_loses_nothing_on_the_event_mix(python_reg: Regulation, engine: str) -> None:
+    reg = Regulation(python_reg._run, engine, memo=0)  # type: ignore[arg-type]
+    facts = [_fact(e) for e in EVENTS]
+    facts += [_fact(e, date(2025, 2, 19) + timedelta(days=k % 3)) for k, e in enumerate(EVENTS[:300])]
+    _same_case_same_answer(reg, facts)
+    reg.close()
+
+
+_BASE = quyche.load(engine="python")
+_PY = Regulation(_BASE._run, "python", memo=0)  # the engines alone, for the property below
+_DUR = Regulation(_BASE._run, "durable", memo=0)
+
+
+@given(
+    st.sampled_from(EVENTS[:200]),
+    st.lists(st.dates(min_value=date(2019, 1, 1), max_value=date(2027, 12, 31)), min_size=2, max_size=6),
+)
+def test_the_memo_key_loses_nothing_on_any_date(event: dict[str, Any], days: list[date]) -> None:
+    """Dates are keyed by the interval of the rules' date constants they fall in: every date of one interval
+    gets the same answer from both engines (the ones that share a key with another, at least)."""
+    for reg in (_PY, _DUR):
+        facts = []
+        for day in days:
+            fields = {**event, "date": day.isoformat()}
+            if "session_opening" in fields:
+                fields["session_opening"] = (day + timedelta(days=30)).isoformat()
+            facts.append(_fact(fields))
+        answers: dict[tuple[Any, ...], list[str]] = {}
+        for t, fact in facts:
+            key = reg._runtime.key(t, fact)
+            got = list(reg._runtime.engine.fire(t, fact))
+            assert answers.setdefault(key, got) == got, (key, fact)
+
+
+@pytest.mark.parametrize("as_of", [None, "2024-06-01", "2030-01-01"])
+def test_json_from_fragments_is_model_dump_json(python_reg: Regulation, engine: str, as_of: str | None) -> None:
+    reg = quyche.load(engine=engine)  # type: ignore[arg-type]
+    got = list(reg._json_many(EVENTS[:600], as_of=as_of))
+    assert got == [reg.evaluate(e, as_of=as_of).model_dump_json().encode() for e in EVENTS[:600]]
+    assert all(isinstance(g, bytes) for g in got)
+    odd = {"type": "annual_review", "year": 2024, "id": 'é"\\\n\u2028\x00 ✓', "date": "2024-06-03"}
+    (one,) = reg._json_many([odd])
+    assert one == reg.evaluate(odd).model_dump_json().encode()
+    assert json.loads(one)["event_id"] == odd["id"]
+    reg.close()
+
+
+def test_trace_reasons_are_the_rendered_words(python_reg: Regulation) -> None:
+    """Every trace entry's reason and tests held are what rendering the unit's condition for this fact gives."""
+    for event in EVENTS[:800]:
+        decision = python_reg.evaluate(event)
+        _, fact = _fact(event)
+        for entry in decision.trace:
+            unit = python_reg.compiled.unit_for(entry.rule, entry.row)
+            names = condition_fields(unit.condition)
+            shown = {f: v for f, v in fact.items() if f in names}
+            truths = {t.index: C.test_holds(t, shown) for t in leaves(unit.condition)}
+            assert entry.reason == reason_words(event["type"], unit.condition, truths, "en", shown)
+            assert entry.held == [i for i, ok in truths.items() if ok]
+
+
+def _write(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "events.jsonl"
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def test_workers_give_the_same_output_in_the_same_order(tmp_path: Path) -> None:
+    lines = [json.dumps(e, ensure_ascii=False) for e in event_mix(5000, seed=3)]
+    lines[17] = "{not json"
+    lines[2500] = json.dumps({"type": "annual_review", "year": "2024"})
+    lines.insert(4100, "")
+    path = _write(tmp_path, lines)
+    runner = CliRunner()
+    one = runner.invoke(main, ["evaluate", "--batch", str(path), "--as-of", "2024-06-01"])
+    two = runner.invoke(main, ["evaluate", "--batch", str(path), "--as-of", "2024-06-01", "--workers", "2"])
+    three = runner.invoke(main, ["evaluate", "--batch", str(path), "--engine", "python", "--workers", "3"])
+    assert one.exit_code == two.exit_code == three.exit_code == 2
+    assert one.stdout_bytes == two.stdout_bytes
+    assert one.stderr == two.stderr and "2 of 5000 lines" in two.stderr
+    assert [json.loads(x).get("line") for x in three.stdout.splitlines()].count(None) == 4998
+    assert json.loads(two.stdout.splitlines()[17]) == {
+        "line": 18,
+        "error": json.loads(one.stdout.splitlines()[17])["error"],
+    }
+
+
+def test_workers_need_batch_and_a_good_as_of(tmp_path: Path) -> None:
+    path = _write(tmp_path, [json.dumps({"type": "annual_review", "year": 2024})])
+    runner = CliRunner()
+    alone = runner.invoke(main, ["evaluate", str(path), "--workers", "2"])
+    assert alone.exit_code == 2 and "--batch" in alone.stderr
+    bad = runner.invoke(main, ["evaluate", "--batch", str(path), "--workers", "2", "--as-of", "2024-13-01"])
+    assert bad.exit_code == 2 and "as_of" in bad.stderr and bad.stdout == ""

@@ -8,10 +8,10 @@
 * Exit status: 0 when every line was a valid event; 2 when at least one was not (with a one-line
   ``error: …`` summary on stderr), or when the input cannot be read or ``--as-of`` is invalid.
 * A progress bar is drawn on stderr only when stderr is a terminal and the input size is known.
-* ``--workers N`` (N > 1) spreads the lines over N processes, in blocks of :data:`BLOCK` lines: each process
-  loads the rules once (from the on-disk cache that the first load writes) and evaluates whole blocks; the
-  parent reads the input, hands out the blocks and writes the results in input order. The output is the same
-  bytes as with one process.
+* ``--workers N`` (N > 1) spreads the lines over N processes, in blocks of whole lines of about
+  :data:`BLOCK_BYTES`: each process loads the rules once (from the on-disk cache that the first load writes)
+  and evaluates whole blocks, and writes their results to standard output itself, in input order; the parent
+  only cuts the input into blocks. The output is the same bytes as with one process.
 
 Events are evaluated in one pass of :meth:`quyche.Regulation.evaluate_many` with ``on_invalid="yield"``, each
 decision written as JSON straight from the assembler's fragments (the same bytes as ``model_dump_json()``).
@@ -26,7 +26,6 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import date
-from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,8 +34,8 @@ from quyche.regulation import Regulation
 from quyche.rules import yamlsafe
 
 MAX_LINE = yamlsafe.MAX_BYTES  # the size limit of one event, as for a single event file
-#: Lines per block handed to a worker process (``--workers``).
-BLOCK = 2000
+#: About how many bytes of whole lines make a block handed to a worker process (``--workers``).
+BLOCK_BYTES = 256 * 1024
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -153,29 +152,55 @@ def _run(source: str, evaluate: Callable[[Iterator[tuple[int, bytes]]], Iterator
 
 # ------------------------------------------------------------------------------------ several processes
 
-_WORKER: dict[str, Any] = {}  # in a worker process: its Regulation and --as-of
+_WORKER: dict[str, Any] = {}  # in a worker process: its Regulation, --as-of, and where and when to write
 
 
-def _worker_init(rules: str | None, engine: str, as_of: str | None) -> None:
+def _worker_init(
+    rules: str | None, engine: str, as_of: str | None, fd: int | None, turn: Any, next_block: Any, abort: Any
+) -> None:
     from quyche.regulation import load
 
-    _WORKER["reg"] = load(rules, engine=engine)  # type: ignore[arg-type]
-    _WORKER["as_of"] = as_of
+    reg = load(rules, engine=engine)  # type: ignore[arg-type]
+    _WORKER.update(reg=reg, as_of=as_of, fd=fd, turn=turn, next=next_block, abort=abort)
 
 
-def _worker_block(first: int, lines: list[bytes]) -> tuple[bytes, int, int]:
-    """One block of lines (numbered from ``first``): its output lines, how many, how many were invalid."""
+def _worker_block(index: int, first: int, chunk: bytes) -> tuple[bytes, int, int]:
+    """Block ``index`` of the input (its first line is number ``first``): written to the output when its turn
+    comes (blocks are written in input order), or returned when the output is not a file the worker can write;
+    with how many lines it gave and how many were invalid.
+    """
     out: list[bytes] = []
     invalid = 0
+    parts = chunk.split(b"\n")  # lines as iterating over the file gives them (only b"\n" ends a line)
+    lines = [p + b"\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
     for line, ok in evaluate_lines(_WORKER["reg"], iter(enumerate(lines, first)), _WORKER["as_of"]):
         out.append(line)
         invalid += not ok
     out.append(b"")
-    return b"\n".join(out), len(out) - 1, invalid
+    data = b"\n".join(out)
+    fd, turn, next_block, abort = _WORKER["fd"], _WORKER["turn"], _WORKER["next"], _WORKER["abort"]
+    if fd is None:
+        return data, len(out) - 1, invalid
+    with turn:  # the number of the next block to write, under a Condition
+        while next_block.value != index:
+            if abort.value:
+                raise RuntimeError("the batch was stopped")
+            turn.wait(0.5)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        next_block.value = index + 1
+        turn.notify_all()
+    return b"", len(out) - 1, invalid
 
 
 def run_batch_parallel(source: str, rules: str | None, engine: str, as_of: str | None, workers: int) -> int:
-    """``run_batch`` over ``workers`` processes; the same output, in the same order."""
+    """``run_batch`` over ``workers`` processes; the same output, in the same order.
+
+    The parent reads the input and hands out blocks; each worker evaluates whole blocks and, when standard output
+    is a file, pipe or terminal, writes its results there itself, in input order (a shared turn), so the
+    decisions never pass through the parent.
+    """
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -184,8 +209,14 @@ def run_batch_parallel(source: str, rules: str | None, engine: str, as_of: str |
     # the rules are checked (and the on-disk cache written) here, on the python engine: the parent holds no
     # durable-rules state when the workers are forked, and each worker loads its own Regulation from the cache
     list(load(rules, engine="python").evaluate_many([], as_of=as_of))
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     out = sys.stdout.buffer
+    out.flush()
+    try:
+        fd: int | None = out.fileno()
+    except (AttributeError, OSError, ValueError):  # an in-memory stream (tests): results come back to the parent
+        fd = None
+    turn, next_block, abort = context.Condition(), context.Value("q", 0, lock=False), context.Value("b", 0, lock=False)
     total = invalid = 0
     with ExitStack() as stack:
         stream, size = _open(source, stack)
@@ -193,13 +224,14 @@ def run_batch_parallel(source: str, rules: str | None, engine: str, as_of: str |
         pool = stack.enter_context(
             ProcessPoolExecutor(
                 workers,
-                mp_context=multiprocessing.get_context(method),
+                mp_context=context,
                 initializer=_worker_init,
-                initargs=(rules, engine, as_of),
+                initargs=(rules, engine, as_of, fd, turn, next_block, abort),
             )
         )
+        stack.callback(setattr, abort, "value", 1)  # on the way out (an error, Ctrl+C): waiting workers stop
         pending: deque[Future[tuple[bytes, int, int]]] = deque()
-        first = 1
+        first = index = 0
 
         def drain(keep: int) -> None:
             nonlocal total, invalid
@@ -209,14 +241,21 @@ def run_batch_parallel(source: str, rules: str | None, engine: str, as_of: str |
                 total += n
                 invalid += bad
 
-        while True:
-            lines = list(islice(stream, BLOCK))
-            if not lines:
+        first = 1
+        rest = b""
+        while True:  # blocks of whole lines, about BLOCK_BYTES each: the parent only cuts the input
+            data = stream.read(BLOCK_BYTES)
+            chunk = rest + data
+            cut = chunk.rfind(b"\n") + 1 if data else len(chunk)
+            chunk, rest = chunk[:cut], chunk[cut:]
+            if chunk:
+                advance(len(chunk))
+                pending.append(pool.submit(_worker_block, index, first, chunk))
+                first += chunk.count(b"\n") + (not chunk.endswith(b"\n"))
+                index += 1
+                drain(2 * workers)  # a few blocks in flight per worker, never the whole input
+            if not data:
                 break
-            advance(sum(map(len, lines)))
-            pending.append(pool.submit(_worker_block, first, lines))
-            first += len(lines)
-            drain(2 * workers)  # a few blocks in flight per worker, never the whole input
         drain(0)
     return _finish(out, total, invalid)
 

@@ -373,7 +373,7 @@ def serve(host: str, port: int, rules: str | None, scenarios: tuple[str, ...], e
 
     from quyche.web.app import create_app
 
-    reg = _regulation(rules, engine)
+    reg = load(rules, engine=engine, cache="read")  # type: ignore[arg-type] # reads the cache, never writes it
     app = create_app(reg, _scenario_paths(scenarios))
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"quyche: http://{shown}:{port}/ (tiếng Việt), http://{shown}:{port}/en/ (English); Ctrl+C to stop")

@@ -197,3 +197,34 @@ def test_workers_need_batch_and_a_good_as_of(tmp_path: Path) -> None:
     assert alone.exit_code == 2 and "--batch" in alone.stderr
     bad = runner.invoke(main, ["evaluate", "--batch", str(path), "--workers", "2", "--as-of", "2024-13-01"])
     assert bad.exit_code == 2 and "as_of" in bad.stderr and bad.stdout == ""
+
+
+def test_workers_writing_to_a_pipe_give_the_same_bytes(tmp_path: Path) -> None:
+    """Standard output is a pipe: each worker writes its blocks there itself, in input order."""
+    import subprocess
+    import sys
+
+    lines = [json.dumps(e, ensure_ascii=False) for e in event_mix(3000, seed=8)]
+    lines[1200] = "a line\rwith a carriage return"
+    path = _write(tmp_path, lines)
+    cmd = [sys.executable, "-m", "quyche", "evaluate", "--batch", str(path), "--engine", "python"]
+    one = subprocess.run(cmd, capture_output=True, check=False, timeout=300)
+    two = subprocess.run([*cmd, "--workers", "2"], capture_output=True, check=False, timeout=300)
+    assert one.returncode == two.returncode == 2
+    assert one.stdout == two.stdout and one.stdout.count(b"\n") == 3000
+    assert one.stderr == two.stderr
+
+
+def test_the_python_index_leaves_out_only_rules_that_cannot_fire(python_reg: Regulation) -> None:
+    """The python engine tries only the rules its index keeps for a fact: the same as trying them all."""
+    from quyche.rules.pyeval import PythonEngine
+
+    engine = PythonEngine(python_reg._run)
+    pruned = 0
+    days = [None, date(2021, 6, 30), date(2021, 7, 1), date(2025, 2, 19), date(2025, 2, 20), date(2025, 6, 30)]
+    for k, event in enumerate(EVENTS):
+        t, fact = _fact(event, days[k % len(days)])
+        every = engine._by_type[t]
+        assert engine.fire(t, fact) == [rid for rid, holds in every if holds(fact)], fact
+        pruned += len(every) - len(engine._pick[t](fact))
+    assert pruned > 0  # the index did leave rules out

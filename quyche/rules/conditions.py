@@ -168,6 +168,28 @@ def holds(node: NormalNode | None, fact: Mapping[str, Any]) -> bool:
     return bool(_CMP[op](value, target))
 
 
+def partial(node: NormalNode | None, field: str, value: Any) -> bool | None:
+    """What a normal-form condition is when only ``field`` is known (``value``, or MISSING): True or False when
+    that decides it whatever the other fields are, else None. Sound: a False here is False for every fact with
+    this value of the field.
+    """
+    if node is None:
+        return True
+    if "all" in node or "any" in node:
+        every = "all" in node
+        out: bool | None = every
+        for n in _children(node):
+            r = partial(n, field, value)
+            if r is (not every):
+                return not every
+            if r is None:
+                out = None
+        return out
+    if node["field"] != field or "ref" in node:  # another field decides it (a reference: two fields)
+        return None
+    return holds(node, {} if value is MISSING else {field: value})
+
+
 def fields_of(node: NormalNode | None) -> set[str]:
     """The event fields a normal-form condition reads (both sides of a field reference)."""
     if node is None:

@@ -59,6 +59,7 @@ except Exception as exc:  # noqa: BLE001 - any import failure means "use the pyt
 _LOCK = threading.Lock()  # process-wide: the C engine is not thread-safe
 _NAMES = itertools.count()
 _MARK = "__ev"
+_ABSENT: Any = object()
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -151,12 +152,31 @@ class DurableEngine:
         return mark if when is None else {"$and": [mark, to_durable(when)]}
 
     def _message(self, event_type: str, fact: dict[str, Any]) -> str | None:
+        """The fact as durable's JSON message: the fields the type's rules read, in a fixed order, and the marker.
+
+        Written directly (the same JSON as ``json.dumps``): identifiers, numbers and true/false need no escaping;
+        any other text goes through the JSON encoder.
+        """
         fields = self._fields.get(event_type)
         if fields is None:
             return None
-        message = {name: fact[f] for f, name in fields if f in fact}
-        message[_MARK] = 1
-        return _dumps(message)
+        parts = []
+        absent = _ABSENT
+        for f, name in fields:
+            v = fact.get(f, absent)
+            if v is absent:
+                continue
+            kind = type(v)
+            if kind is str and v.isascii() and v.isidentifier():
+                parts.append(f'"{name}":"{v}"')
+            elif kind is bool:
+                parts.append(f'"{name}":true' if v else f'"{name}":false')
+            elif kind is int:
+                parts.append(f'"{name}":{v}')
+            else:
+                parts.append(f'"{name}":{_dumps(v)}')
+        parts.append(f'"{_MARK}":1')
+        return "{" + ",".join(parts) + "}"
 
     def _fire_locked(self, handle: int, message: str) -> list[str]:
         """Assert, collect every action (each names its rule), retract. Caller holds ``_LOCK``."""

@@ -19,7 +19,7 @@ from quyche.rules import durable_adapter
 from quyche.rules.assemble import Assembler
 from quyche.rules.pyeval import PythonEngine
 from quyche.rules.runplan import RunPlan, RunUnit, from_plan
-from quyche.rules.runtime import MEMO_SIZE, Runtime, event_fact
+from quyche.rules.runtime import MEMO_SIZE, Runtime
 
 if TYPE_CHECKING:
     from quyche.rules.compile import Plan
@@ -151,7 +151,7 @@ class Regulation:
         try:
             parsed = parse_event(event)
             reference = _as_date(as_of, "as_of") or parsed.date
-            fact = event_fact(parsed.__dict__, reference)
+            fact = self._runtime.fact(parsed.type, parsed.__dict__, reference)  # type: ignore[attr-defined]
             units = self._runtime.fire(parsed.type, fact)  # type: ignore[attr-defined]
             return self._assembler.decide(parsed, units, fact, reference)
         except Exception as exc:  # noqa: BLE001 - reference §5: nothing else escapes evaluate
@@ -237,7 +237,7 @@ class Regulation:
                 try:
                     parsed = valid[i - start] if valid is not None else parse_event(event)
                     reference = given or parsed.date
-                    fact = event_fact(parsed.__dict__, reference)
+                    fact = self._runtime.fact(parsed.type, parsed.__dict__, reference)  # type: ignore[attr-defined]
                 except Exception as exc:  # noqa: BLE001 - only QuycheErrors leave evaluate_many
                     error = _public_error(exc)
                     if not isinstance(error, InvalidEvent):

@@ -83,6 +83,10 @@ class Runtime:
         self._fields: dict[str, tuple[tuple[str, tuple[int, ...] | None], ...]] = {
             t: _classes([u.when for u in units]) for t, units in plan.by_type.items()
         }
+        # per event type: the event fields its rules read (a fact needs no other)
+        self._fact_fields: dict[str, tuple[str, ...]] = {
+            t: tuple(f for f, _ in fields if f != C.REFERENCE_DATE) for t, fields in self._fields.items()
+        }
         self._size = memo
         self._memo: dict[tuple[Any, ...], tuple[RunUnit, ...]] | None = {} if memo > 0 else None
         self._lock = threading.Lock()
@@ -94,6 +98,20 @@ class Runtime:
             applied = {u.rule_id for u in units}
             units = [u for u in units if not (self._exceptions.get(u.rule_id, _EMPTY) & applied)]
         return tuple(units)
+
+    def fact(self, event_type: str, fields: dict[str, Any], reference: date | None) -> dict[str, Any]:
+        """``event_fact`` restricted to the fields the type's rules read: all that matching and the trace use."""
+        out: dict[str, Any] = {}
+        for f in self._fact_fields.get(event_type, ()):
+            value = fields.get(f)
+            kind = type(value)
+            if kind is str or kind is int or kind is bool:
+                out[f] = value
+            elif value is not None and not isinstance(value, (list, tuple, dict)):
+                out[f] = C.const(value)
+        if reference is not None:
+            out[C.REFERENCE_DATE] = C.day_number(reference)
+        return out
 
     def key(self, event_type: str, fact: dict[str, Any]) -> tuple[Any, ...]:
         """The case of a fact: its type and, for each field the type's rules read, its value (or MISSING), or for a

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic_core import SchemaValidator
 
 from quyche.chapters.chuong_2 import (
     CitizenReception,
@@ -237,23 +238,34 @@ def invalid_event(exc: ValidationError, model: type[EventBase] | None = None) ->
     return InvalidEvent(f"invalid event: {text}", errors)
 
 
+#: Each event type's built validator, once its model has validated an event (the models build theirs on first use).
+_VALIDATE: dict[str, Any] = {}
+
+
 def parse_event(data: Any) -> EventBase:
     """Validate ``data`` (a mapping or an event model) into an event model, or raise InvalidEvent."""
-    if isinstance(data, EventBase):
+    if type(data) is dict:  # the common case: validate with the event type's own model, no copy
+        kind = data.get("type")
+        if type(kind) is str:
+            validate = _VALIDATE.get(kind)
+            try:
+                if validate is not None:
+                    return validate(data)  # type: ignore[no-any-return]
+                model = EVENT_TYPES.get(kind)
+                if model is not None:
+                    parsed = model.model_validate(data)
+                    if isinstance(model.__pydantic_validator__, SchemaValidator):
+                        _VALIDATE[kind] = model.__pydantic_validator__.validate_python
+                    return parsed
+            except (ValidationError, InvalidEvent, TypeError, ValueError, RecursionError):
+                pass  # the union below says what is wrong, in the same words as for any other event
+    elif isinstance(data, EventBase):
         return data
-    if not isinstance(data, Mapping):
+    elif not isinstance(data, Mapping):
         raise InvalidEvent(
             f"event: expected a mapping with a 'type' field, got {type(data).__name__}",
             [{"loc": [], "msg": "expected a mapping"}],
         )
-    if type(data) is dict:  # the common case: validate with the event type's own model, no copy
-        kind = data.get("type")
-        model = EVENT_TYPES.get(kind) if type(kind) is str else None
-        if model is not None:
-            try:
-                return model.model_validate(data)
-            except (InvalidEvent, TypeError, ValueError, RecursionError):
-                pass  # the union below says what is wrong, in the same words as for any other event
     try:
         return _adapter().validate_python(dict(data))  # type: ignore[no-any-return]
     except ValidationError as exc:

@@ -381,14 +381,15 @@ class Assembler:
         and, when a duty may have lapsed before it, the event's date; None: no duty has a deadline) and the key
         of its trace (the values of the fields the units' conditions read).
         """
-        event_type: str = event.type  # type: ignore[attr-defined]
-        named = tuple([getattr(event, f, None) for f in self._body_fields[event_type]])
+        fields = event.__dict__  # the model's field values (an anchor may name a field the model lacks)
+        event_type: str = fields["type"]
+        named = tuple([fields.get(f) for f in self._body_fields[event_type]])
         sk = self._skeleton(event_type, tuple([u.id for u in units]), named)
         missing = C.MISSING
         traced = tuple([fact.get(f, missing) for f in sk.trace_fields])
         if not sk.anchors:
             return sk, None, traced
-        dated = tuple([reference if a == C.REFERENCE_DATE else getattr(event, a, None) for a in sk.anchors])
+        dated = tuple([reference if a == C.REFERENCE_DATE else fields.get(a) for a in sk.anchors])
         return sk, (*dated, event.date if sk.may_lapse else None), traced
 
     def decide(

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 MEMO_SIZE = 32768
 
 _EMPTY: frozenset[str] = frozenset()
+_NOTHING: tuple[tuple[str, ...], tuple[tuple[str, tuple[int, ...]], ...]] = ((), ())
 
 
 class Engine(Protocol):
@@ -83,6 +84,11 @@ class Runtime:
         self._fields: dict[str, tuple[tuple[str, tuple[int, ...] | None], ...]] = {
             t: _classes([u.when for u in units]) for t, units in plan.by_type.items()
         }
+        # the same, split: the fields keyed by their value, and those keyed by their place among constants
+        self._split: dict[str, tuple[tuple[str, ...], tuple[tuple[str, tuple[int, ...]], ...]]] = {
+            t: (tuple(f for f, cs in fields if cs is None), tuple((f, cs) for f, cs in fields if cs is not None))
+            for t, fields in self._fields.items()
+        }
         # per event type: the event fields its rules read (a fact needs no other)
         self._fact_fields: dict[str, tuple[str, ...]] = {
             t: tuple(f for f, _ in fields if f != C.REFERENCE_DATE) for t, fields in self._fields.items()
@@ -118,15 +124,17 @@ class Runtime:
         field compared only with integer constants ``c1 < … < cn`` the place of its value among them: ``2i`` when
         it lies strictly between ``c(i)`` and ``c(i+1)``, ``2i + 1`` when it equals ``c(i+1)``.
         """
+        exact, placed = self._split.get(event_type, _NOTHING)
         missing = C.MISSING
-        out: list[Any] = [event_type]
-        for f, cs in self._fields.get(event_type, ()):
-            v = fact.get(f, missing)
-            if cs is None or type(v) is not int:
-                out.append(v if cs is None else (v,))  # an exact value (a tuple where places are kept)
-            else:
+        get = fact.get
+        out = [event_type, *[get(f, missing) for f in exact]]
+        for f, cs in placed:
+            v = get(f, missing)
+            if type(v) is int:
                 i = bisect_left(cs, v)
                 out.append(2 * i + 1 if i < len(cs) and cs[i] == v else 2 * i)
+            else:
+                out.append((v,))  # an exact value (in a tuple: never equal to a place)
         return tuple(out)
 
     def _remember(

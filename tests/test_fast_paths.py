@@ -228,3 +228,22 @@ def test_the_python_index_leaves_out_only_rules_that_cannot_fire(python_reg: Reg
         assert engine.fire(t, fact) == [rid for rid, holds in every if holds(fact)], fact
         pruned += len(every) - len(engine._pick[t](fact))
     assert pruned > 0  # the index did leave rules out
+
+
+def test_the_durable_message_is_the_json_of_the_fields_the_rules_read() -> None:
+    """The adapter writes its messages itself: each is the JSON of the fields the type's rules read, and the marker."""
+    reg = quyche.load(engine="durable")
+    engine = reg._runtime.engine
+    odd = {"type": "petition_received", "received_by": "ubnd", "kind": "complaint", "competent_body": "ubnd"}
+    for event in [*EVENTS, odd]:
+        t, fact = _fact(event)
+        fields = engine._fields.get(t)
+        if fields is None:
+            continue
+        expected = {name: fact[f] for f, name in fields if f in fact}
+        expected["__ev"] = 1
+        assert json.loads(engine._message(t, fact)) == expected
+    text = {"x": 'a "quoted" é\n', "y": "not an identifier"}
+    engine._fields["petition_received"] = (*engine._fields["petition_received"], ("x", "x"), ("y", "y"))
+    assert json.loads(engine._message("petition_received", text)) == {**text, "__ev": 1}
+    reg.close()

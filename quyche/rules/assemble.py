@@ -62,7 +62,7 @@ BodyFn = Callable[[Any, "str | None"], Sequence[str]]
 _RECIPIENTS = frozenset(RECIPIENTS)
 #: ``calendar.period_end`` is a pure function of its arguments (the holidays are fixed once known): a
 #: bounded, thread-safe memo of it (errors are not stored, so a bad date raises every time).
-_period_end = lru_cache(maxsize=4096)(calendar.period_end)
+_period_end = lru_cache(maxsize=16384)(calendar.period_end)
 _NO_BODIES: tuple[str, ...] = ()
 _NULL = b"null"
 
@@ -227,7 +227,7 @@ class _UnitPlan:
     duties: tuple[_Duty, ...]
     warnings: tuple[DecisionWarning, ...]
     trace_fields: tuple[str, ...]  # the fact's fields the trace entry depends on …
-    trace_entry: Callable[[str, tuple[Any, ...]], _Reason]  # … and a memo of the entry by their values
+    trace_entry: Callable[[str, dict[str, Any]], _Reason]  # … and the entry for a fact (from templates)
 
 
 def _key(article: int, clause: int | None, point: str | None) -> tuple[int, int, int, str]:
@@ -250,25 +250,32 @@ _TEMPLATES = 4096
 _HOLE = re.compile("\x00([0-9]+)\x00")
 
 
-def _trace_memo(u: RunUnit) -> tuple[tuple[str, ...], Callable[[str, tuple[Any, ...]], _Reason]]:
-    """The trace entry of a unit, memoised by the values of the fields its condition reads (a pure function of
-    them: which tests hold and the reason's words read nothing else; bounded; thread-safe): which tests held,
-    and the reason in English words.
+def _trace_memo(u: RunUnit) -> tuple[tuple[str, ...], Callable[[str, dict[str, Any]], _Reason]]:
+    """The fields a unit's condition reads, and its trace entry for a fact of them: which tests held, and the
+    reason in English words (a pure function of those fields' values).
 
-    Behind the memo, the reason is rendered once per combination of which tests held and which fields the event
-    gives — with a placeholder for each value the words show (a date compared, a value that differs) — and an
-    event fills the placeholders in (:func:`quyche.render.value_text`, what the renderer itself writes there).
-    So an event whose values are new (a date never seen) costs a few string joins, not a rendering.
+    The reason is rendered once per combination of which tests held and which fields the event gives — with a
+    placeholder for each value the words show (a date compared, a value that differs) — and an event fills the
+    placeholders in (:func:`quyche.render.value_text`, what the renderer itself writes there). So an event whose
+    values are new (a date never seen) costs its tests and a few string joins, not a rendering. The tests are
+    compiled the first time they are needed.
     """
     from quyche.render import reason_words, value_text
 
-    tests = tuple((t.index, C.test_predicate(t)) for t in leaves(u.condition))
     names = tuple(sorted(condition_fields(u.condition)))
+    compiled: list[tuple[tuple[int, C.Predicate], ...]] = []
+
+    def tests_of() -> tuple[tuple[int, C.Predicate], ...]:
+        if not compiled:
+            compiled.append(tuple((t.index, C.test_predicate(t)) for t in leaves(u.condition)))
+        return compiled[0]
+
     placeholder = {f: f"\x00{i}\x00" for i, f in enumerate(names)}
     rule, article, row = u.rule_id, u.article, u.row
     templates: dict[tuple[str, tuple[bool, ...], tuple[bool, ...]], _Trace] = {}
 
     def template(event_type: str, truths: tuple[bool, ...], given: tuple[bool, ...]) -> _Trace:
+        tests = tests_of()
         fact = {f: placeholder[f] for f, present in zip(names, given, strict=True) if present}
         truth = {i: ok for (i, _), ok in zip(tests, truths, strict=True)}
         text = reason_words(event_type, u.condition, truth, "en", fact)
@@ -281,11 +288,10 @@ def _trace_memo(u: RunUnit) -> tuple[tuple[str, ...], Callable[[str, tuple[Any, 
         before, after = js.split(marker)
         return _Trace(made, js, parts, before + b'"reason":', after)
 
-    @lru_cache(maxsize=1024)
-    def entry(event_type: str, values: tuple[Any, ...]) -> _Reason:
-        fact = {f: v for f, v in zip(names, values, strict=True) if v is not C.MISSING}
+    def entry(event_type: str, fact: dict[str, Any]) -> _Reason:
+        tests = compiled[0] if compiled else tests_of()
         truths = tuple([holds(fact) for _, holds in tests])
-        given = tuple([v is not C.MISSING for v in values])
+        given = tuple([f in fact for f in names])
         key = (event_type, truths, given)
         found = templates.get(key)
         if found is None:
@@ -296,7 +302,7 @@ def _trace_memo(u: RunUnit) -> tuple[tuple[str, ...], Callable[[str, tuple[Any, 
         if len(parts) == 1:
             return found, None  # the words show no value of the event: one entry for all
         reason = "".join(
-            [p if k % 2 == 0 else value_text(names[int(p)], values[int(p)], "en") for k, p in enumerate(parts)]
+            [p if k % 2 == 0 else value_text(names[int(p)], fact[names[int(p)]], "en") for k, p in enumerate(parts)]
         )
         return found, reason
 
@@ -441,8 +447,9 @@ class Assembler:
     # that name it); the models and the JSON are built and kept apart, so each path builds only what it needs.
 
     def _build_reasons(self, sk: _Skeleton, traced: tuple[Any, ...]) -> tuple[_Reason, ...]:
-        fact = dict(zip(sk.trace_fields, traced, strict=True))
-        return tuple([p.trace_entry(sk.event_type, tuple([fact[f] for f in p.trace_fields])) for p in sk.plans])
+        missing = C.MISSING
+        fact = {f: v for f, v in zip(sk.trace_fields, traced, strict=True) if v is not missing}
+        return tuple([p.trace_entry(sk.event_type, fact) for p in sk.plans])
 
     def _build_trace_models(self, sk: _Skeleton, traced: tuple[Any, ...]) -> tuple[TraceEntry, ...]:
         return tuple(

@@ -1,35 +1,43 @@
-"""quyche benchmark: load time, cold CLI, events/s of both engines, evaluate_many, memory, and context.
+"""quyche benchmark (issue 15): every figure beside its target, in one run.
 
-Run on one core of the machine, from the checkout:
+    taskset -c 0 .venv/bin/python benchmarks/run.py            # the full run (about 6 minutes here)
+    .venv/bin/python benchmarks/run.py --quick                 # smaller counts: a smoke test
 
-    taskset -c 0 .venv/bin/python benchmarks/run.py            # full run (a few minutes)
-    taskset -c 0 .venv/bin/python benchmarks/run.py --quick    # smaller counts, a smoke test
+Each figure is the median of several rounds, and is also given as a ratio to a **plain-Python reference loop**
+measured in the same run, round by round: looking up the finished decision of each event in a dict, by a key made
+of its type and field values — the least work a call could possibly do, the limit on this machine. On a machine
+shared with other work the absolute figures move between runs; the ratios move much less.
 
-Everything is measured in this process except the cold CLI (fresh subprocesses). The event mix is
-deterministic (``--seed``): every event type of ``quyche.events.FIELD_SPECS``, every field filled from
-its type (enumerations uniformly, optional fields half of the time), 70 % dated (2020–2027, so a few
-fall outside the period of validity), 20 % with ``as_of``-free ids.
+What is measured (the event mix of ``quyche.testing.event_mix``: every event type, every field filled from its
+type, 70 % dated 2020–2027):
 
-Context rows, same facts, same process:
+* ``evaluate`` returning a Decision, on both engines, three ways: **warm** (the same events every round, after a
+  pass that filled the memos), **new events** (each round events this process has not seen, the memo of fired
+  units on) and **uncached** (new events, ``Regulation(..., memo=0)``: every event goes to the engine);
+* ``quyche evaluate --batch``: JSON lines in, JSON lines out — in this process (warm and new events), and as the
+  command on a file (one process, then ``--workers 2``);
+* cold start: ``import quyche``, ``quyche evaluate FILE`` (cache warm, and with an empty cache);
+* ``quyche.load()``: warm (the on-disk cache present) and cold (an empty cache: read, check, compile, write);
+* the first working-day deadline of a process against the next ones;
+* scale: generated rule sets ×2, ×4, ×8 (``benchmarks/generate_rules.py``), per-event cost against ×1;
+* where the time goes: each stage of ``evaluate`` on its own, per event.
 
-* ``durable raw``: durable-rules' C engine alone — ``assert_fact`` + action loop + ``retract_fact`` on
-  the adapter's own rulesets, the JSON message prebuilt — i.e. the engine's own limit;
-* ``durable match``: quyche's durable adapter ``fire()`` (message building, lock, de-dup, ordering);
-* ``python match``: quyche's python engine ``fire()``;
-* ``zen``: the lead/coordinating part of the same rules as one zen-engine (GoRules) decision table,
-  hit policy ``collect``, checked against quyche's decisions before it is timed.
+The engines must agree on every event before anything is timed (the script stops otherwise). Times are
+process CPU time for in-process figures, wall time for subprocesses.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import io
 import json
 import os
 import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -37,54 +45,443 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import quyche  # noqa: E402
-from quyche.chapters.chuong_1 import OFFICE_OF, PARTIES, RECIPIENTS  # noqa: E402
-from quyche.rules.compile import event_fact  # noqa: E402
+from quyche import batch  # noqa: E402
+from quyche.events import parse_event, parse_events  # noqa: E402
+from quyche.regulation import Regulation  # noqa: E402
+from quyche.rules.runtime import event_fact  # noqa: E402
 from quyche.testing import event_mix  # noqa: E402
 
+ENGINES = ("durable", "python")
 TARGETS = {
-    "load_ms": 100.0,
-    "cold_cli_s": 0.5,
-    "events_per_s": 30_000.0,
-    "many_per_s": 50_000.0,
-    "rss_growth_mb": 10.0,
+    "evaluate_per_s": 50_000.0,  # ≥, per engine, returning a Decision
+    "durable_over_python": 0.9,  # ≥, same run
+    "batch_per_s": 40_000.0,  # ≥, JSON lines in and out
+    "workers_speedup": 1.8,  # ≥, --workers 2 against one
+    "cold_cli_s": 0.3,  # ≤
+    "import_s": 0.15,  # ≤
+    "load_warm_ms": 50.0,  # ≤
+    "load_cold_ms": 150.0,  # ≤
+    "scale_ratio": 1.25,  # ≤ per-event cost of ×8 against ×1 ("flat")
+    "first_deadline_ratio": 2.0,  # ≤ the first working-day deadline against the median of the next ones
 }
 
 
-# --------------------------------------------------------------------------- the event mix
-
-
 def make_events(n: int, seed: int = 20240601) -> list[dict[str, Any]]:
-    """A deterministic, realistic mix of all event types (valid events only)."""
+    """A deterministic mix of all event types (valid events only)."""
     return event_mix(n, seed)
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def rss_mb() -> float:
-    """Resident set size of this process, from /proc/self/statm."""
-    with open("/proc/self/statm") as fh:
-        pages = int(fh.read().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    k = min(len(values) - 1, max(0, round(p / 100 * (len(values) - 1))))
-    return values[k]
-
-
-def rate(n: int, seconds: float) -> float:
-    return n / seconds if seconds > 0 else float("inf")
-
-
-def timed(fn: Callable[[], Any]) -> float:
+def cpu(fn: Callable[[], Any]) -> float:
+    """CPU seconds of one call (after a collection, so garbage of earlier work is not charged here)."""
     gc.collect()
-    t = time.perf_counter()
+    t = time.process_time()
     fn()
+    return time.process_time() - t
+
+
+def wall(cmd: list[str], env: dict[str, str] | None = None, stdin: bytes | None = None) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=False, capture_output=True, env=env, input=stdin)
     return time.perf_counter() - t
+
+
+def med(values: Iterable[float]) -> float:
+    return statistics.median(list(values))
+
+
+def key_of(event: dict[str, Any]) -> tuple[str, ...]:
+    return (event["type"], *[str(v) for v in event.values()])
+
+
+class Reference:
+    """The plain-Python reference loop: the finished decision of each event looked up in a dict."""
+
+    def __init__(self, reg: Regulation, events: list[dict[str, Any]]) -> None:
+        self.events = events
+        self.finished = {key_of(e): reg.evaluate(e) for e in events}
+        self.rates: list[float] = []
+
+    def round(self) -> float:
+        finished, events = self.finished, self.events
+
+        def run() -> None:
+            for e in events:
+                finished[key_of(e)]
+
+        rate = len(events) / cpu(run)
+        self.rates.append(rate)
+        return rate
+
+    @property
+    def rate(self) -> float:
+        return med(self.rates)
+
+
+def rated(n: int, seconds: list[float], ref: list[float]) -> dict[str, Any]:
+    """Median events/s of the rounds, and the median of each round's rate over the reference's in that round."""
+    rates = [n / s for s in seconds]
+    return {"per_s": med(rates), "ratio": med(r / x for r, x in zip(rates, ref, strict=True)), "rounds": rates}
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+def bench_evaluate(base: Regulation, ref: Reference, n: int, rounds: int, seed: int) -> dict[str, Any]:
+    regs = {e: quyche.load(engine=e) for e in ENGINES}  # type: ignore[arg-type]
+    plain = {e: Regulation(base._run, e, memo=0) for e in ENGINES}  # type: ignore[arg-type]
+    warm_events = ref.events
+    for reg in regs.values():
+        for e in warm_events:
+            reg.evaluate(e)
+    out: dict[str, Any] = {}
+    times: dict[str, list[float]] = {}
+    refs: list[float] = []
+    for r in range(rounds):
+        refs.append(ref.round())
+        fresh = make_events(n, seed + 1000 + r)
+        fresh_plain = make_events(n, seed + 2000 + r)
+        for name in ENGINES:
+            ev, pv = regs[name].evaluate, plain[name].evaluate
+            times.setdefault(f"{name} warm", []).append(cpu(lambda ev=ev: _each(ev, warm_events)))
+            times.setdefault(f"{name} new events", []).append(cpu(lambda ev=ev, f=fresh: _each(ev, f)))
+            times.setdefault(f"{name} uncached", []).append(cpu(lambda pv=pv, f=fresh_plain: _each(pv, f)))
+    for label, secs in times.items():
+        out[label] = rated(n, secs, refs)
+    for reg in (*regs.values(), *plain.values()):
+        reg.close()
+    return out
+
+
+def _each(fn: Callable[[Any], Any], events: list[Any]) -> None:
+    for e in events:
+        fn(e)
+
+
+def _star(fn: Callable[..., Any], args: Iterable[tuple[Any, ...]]) -> None:
+    """``fn(*a)`` for each ``a``, the results dropped (holding them would make the collector's work count)."""
+    for a in args:
+        fn(*a)
+
+
+# --------------------------------------------------------------------------- batch (JSON lines)
+
+
+def _lines(events: list[dict[str, Any]]) -> list[bytes]:
+    return [json.dumps(e, ensure_ascii=False).encode() + b"\n" for e in events]
+
+
+def bench_batch(ref: Reference, n: int, rounds: int, seed: int) -> dict[str, Any]:
+    regs = {e: quyche.load(engine=e) for e in ENGINES}  # type: ignore[arg-type]
+    warm = _lines(ref.events)
+    for reg in regs.values():
+        _pipe(reg, warm)
+    times: dict[str, list[float]] = {}
+    refs: list[float] = []
+    for r in range(rounds):
+        refs.append(ref.round())
+        fresh = _lines(make_events(n, seed + 3000 + r))
+        for name, reg in regs.items():
+            times.setdefault(f"{name} warm", []).append(cpu(lambda reg=reg: _pipe(reg, warm)))
+            times.setdefault(f"{name} new events", []).append(cpu(lambda reg=reg, f=fresh: _pipe(reg, f)))
+    for reg in regs.values():
+        reg.close()
+    return {label: rated(n, secs, refs) for label, secs in times.items()}
+
+
+def _pipe(reg: Regulation, lines: list[bytes]) -> None:
+    """What ``quyche evaluate --batch`` does with the lines of a file: JSON in, JSON lines out (to a buffer)."""
+    sink = io.BytesIO()
+    for line, _ in batch.evaluate_lines(reg, iter(enumerate(lines, 1)), None):
+        sink.write(line)
+        sink.write(b"\n")
+
+
+def bench_batch_cli(n: int, rounds: int, seed: int, env: dict[str, str]) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "events.jsonl"
+        path.write_bytes(b"".join(_lines(make_events(n, seed + 4000))))
+        cmd = [sys.executable, "-m", "quyche", "evaluate", "--batch", str(path)]
+        subprocess.run(cmd, check=False, capture_output=True, env=env)  # the cache is warm from here on
+        one, two = [], []
+        for _ in range(rounds):
+            one.append(wall(cmd, env))
+            two.append(wall([*cmd, "--workers", "2"], env))
+    return {
+        "lines": n,
+        "one_per_s": n / med(one),
+        "two_per_s": n / med(two),
+        "speedup": med(a / b for a, b in zip(one, two, strict=True)),
+        "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+    }
+
+
+# --------------------------------------------------------------------------- cold start, load, first deadline
+
+
+def bench_cold(rounds: int, env: dict[str, str], empty_env: dict[str, str], empty: Path) -> dict[str, float]:
+    example = str(ROOT / "examples" / "annual_review_2024.yaml")
+    script = Path(sys.executable).with_name("quyche")
+    cli = [str(script)] if script.exists() else [sys.executable, "-m", "quyche"]
+    subprocess.run([*cli, "evaluate", example], check=True, capture_output=True, env=env)  # cache written
+    bare = [wall([sys.executable, "-c", "pass"], env) for _ in range(rounds)]
+    imp = [wall([sys.executable, "-c", "import quyche"], env) for _ in range(rounds)]
+    imp_load = [wall([sys.executable, "-c", "import quyche; quyche.load()"], env) for _ in range(rounds)]
+    warm = [wall([*cli, "evaluate", example], env) for _ in range(rounds)]
+    warm_python = [wall([*cli, "evaluate", example, "--engine", "python"], env) for _ in range(rounds)]
+    cold = []
+    for _ in range(rounds):
+        for f in empty.glob("*"):
+            f.unlink()
+        cold.append(wall([*cli, "evaluate", example], empty_env))
+    return {
+        "bare_s": med(bare),
+        "import_s": med(imp),
+        "import_load_s": med(imp_load),
+        "cli_s": med(warm),
+        "cli_python_s": med(warm_python),
+        "cli_empty_cache_s": med(cold),
+    }
+
+
+def bench_load(rounds: int, empty: Path) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for engine in ENGINES:
+        quyche.load(engine=engine).close()  # type: ignore[arg-type]
+        warm, cold = [], []
+        for _ in range(rounds):
+            t = time.perf_counter()
+            quyche.load(engine=engine).close()  # type: ignore[arg-type]
+            warm.append(time.perf_counter() - t)
+            saved = os.environ.get("QUYCHE_CACHE_DIR")
+            os.environ["QUYCHE_CACHE_DIR"] = str(empty)
+            for f in empty.glob("*"):
+                f.unlink()
+            t = time.perf_counter()
+            quyche.load(engine=engine).close()  # type: ignore[arg-type]
+            cold.append(time.perf_counter() - t)
+            if saved is None:
+                del os.environ["QUYCHE_CACHE_DIR"]
+            else:
+                os.environ["QUYCHE_CACHE_DIR"] = saved
+        out[f"{engine}_warm_ms"] = med(warm) * 1000
+        out[f"{engine}_cold_ms"] = med(cold) * 1000
+    return out
+
+
+FIRST_DEADLINE = r"""
+import json, sys, time
+import quyche
+reg = quyche.load()
+def petition(day):
+    return {"type": "petition_received", "received_by": "btt_ubmttq", "kind": "complaint",
+            "competent_body": "ubnd", "date": day}
+for day in ("2022-03-07", "2022-03-14"):  # the same decisions, in another year: all but that year's calendar ran
+    reg.evaluate(petition(day))
+days = [f"2024-{m:02d}-{d:02d}" for m in range(3, 12) for d in (4, 11, 18)]  # Mondays and others of 2024
+times = []
+for day in days:
+    t = time.perf_counter()
+    d = reg.evaluate(petition(day))
+    times.append(time.perf_counter() - t)
+    assert any(r.deadline and r.deadline.unit == "working_days" and r.deadline.due for r in d.responsibilities)
+print(json.dumps({"first": times[0], "next": sorted(times[1:])[len(times[1:]) // 2],
+                  "holidays_imported": "holidays" in sys.modules}))
+"""
+
+
+def bench_first_deadline(env: dict[str, str]) -> dict[str, Any]:
+    runs = []
+    for _ in range(5):
+        done = subprocess.run([sys.executable, "-c", FIRST_DEADLINE], capture_output=True, text=True, env=env)
+        runs.append(json.loads(done.stdout))
+    return {
+        "first_us": med(r["first"] for r in runs) * 1e6,
+        "next_us": med(r["next"] for r in runs) * 1e6,
+        "ratio": med(r["first"] / r["next"] for r in runs),
+        "holidays_imported": any(r["holidays_imported"] for r in runs),
+    }
+
+
+# --------------------------------------------------------------------------- scale
+
+
+def bench_scale(n: int, rounds: int, seed: int, ks: tuple[int, ...] = (1, 2, 4, 8)) -> dict[str, Any]:
+    """µs per event on each generated rule set, the sets interleaved round by round (they share the machine's
+    noise), and each set's cost over ×1's as the median of the rounds' ratios.
+    """
+    from generate_rules import generate
+
+    warm_events = make_events(n, seed)
+    fresh = [make_events(n, seed + 5000 + r) for r in range(rounds)]
+    regs: dict[tuple[str, str, str], Regulation] = {}
+    units: dict[str, int] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in ks:
+            folder = ROOT / "rules" if k == 1 else generate(k, Path(tmp) / f"x{k}")
+            base = quyche.load(folder, engine="python", cache="off")
+            units[f"x{k}"] = len(base._run.units)
+            for engine in ENGINES:
+                regs[(f"x{k}", engine, "warm")] = memo = Regulation(base._run, engine)  # type: ignore[arg-type]
+                regs[(f"x{k}", engine, "uncached")] = Regulation(base._run, engine, memo=0)  # type: ignore[arg-type]
+                _each(memo.evaluate, warm_events)
+    costs: dict[tuple[str, str, str], list[float]] = {key: [] for key in regs}
+    for r in range(rounds):
+        for key, reg in regs.items():
+            events = warm_events if key[2] == "warm" else fresh[r]
+            costs[key].append(cpu(lambda reg=reg, events=events: _each(reg.evaluate, events)) / n)
+    out: dict[str, Any] = {f"x{k}": {"units": units[f"x{k}"]} for k in ks}
+    for (size, engine, mode), values in costs.items():
+        first = costs[(f"x{ks[0]}", engine, mode)]
+        out[size][f"{engine} {mode}"] = med(values)
+        out[size][f"{engine} {mode} ratio"] = med(v / f for v, f in zip(values, first, strict=True))
+    for reg in regs.values():
+        reg.close()
+    return out
+
+
+# --------------------------------------------------------------------------- where the time goes
+
+
+def bench_stages(n: int, rounds: int, seed: int) -> dict[str, float]:
+    """Per event, each stage of evaluate on its own (µs): the memos warm, except for the engines alone."""
+    events = make_events(n, seed + 6000)
+    regs = {e: quyche.load(engine=e) for e in ENGINES}  # type: ignore[arg-type]
+    for reg in regs.values():
+        _each(reg.evaluate, events)
+    parsed = [parse_event(e) for e in events]
+    facts = [event_fact(p.__dict__, p.date) for p in parsed]
+    out: dict[str, float] = {}
+
+    def stage(label: str, fn: Callable[[], Any]) -> None:
+        out[label] = med(cpu(fn) for _ in range(rounds)) / n * 1e6
+
+    stage("validate (parse_event)", lambda: _each(parse_event, events))
+    stage(
+        "validate, in batches of 256 (parse_events)",
+        lambda: _star(parse_events, [(events[i : i + 256],) for i in range(0, n, 256)]),
+    )
+    stage("fact", lambda: _star(event_fact, [(p.__dict__, p.date) for p in parsed]))
+    for name, reg in regs.items():
+        engine = reg._runtime.engine
+        rt = reg._runtime
+        units = [rt.fire(p.type, f) for p, f in zip(parsed, facts, strict=True)]
+        typed = [(p.type, f) for p, f in zip(parsed, facts, strict=True)]
+        stage(f"match: {name} engine alone", lambda e=engine, t=typed: _star(e.fire, t))
+        stage(f"match: {name} through the memo", lambda rt=rt, t=typed: _star(rt.fire, t))
+        asm = reg._assembler
+        args = [(p, x, f, p.date) for p, x, f in zip(parsed, units, facts, strict=True)]
+        stage(f"assemble: Decision ({name})", lambda a=asm, x=args: _star(a.decide, x))
+        stage(f"assemble: JSON bytes ({name})", lambda a=asm, x=args: _star(a.decide_json, x))
+        stage(f"evaluate, end to end ({name})", lambda r=reg: _each(r.evaluate, events))
+    decisions = [regs["python"].evaluate(e) for e in events]
+    stage(
+        "Decision.model_dump_json() (for comparison)",
+        lambda: _star(quyche.Decision.model_dump_json, [(d,) for d in decisions]),
+    )
+    lines = _lines(events)
+    stage("JSON line in (batch.parse_line)", lambda: _each(batch.parse_line, lines))
+    for reg in regs.values():
+        reg.close()
+    return out
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _ok(good: bool) -> str:
+    return "met" if good else "NOT met"
+
+
+def report(r: dict[str, Any]) -> str:
+    m = r["machine"]
+    ref = r["reference_per_s"]
+    lines = [
+        f"quyche benchmark — {m['cpu']}, {m['cores_total']} cores (this process on {m['cores_used']}), "
+        f"CPython {m['python']}, load average {m['load_before']} → {m['load_after']}",
+        f"{r['units']} rules (units); {r['events']:,} events per round, {r['rounds']} rounds, medians",
+        f"reference loop (a dict lookup of a finished decision): {ref:,.0f} events/s = 1.0",
+        "",
+        "evaluate() → Decision                      events/s   × reference   target",
+    ]
+    e = r["evaluate"]
+    for mode in ("warm", "new events", "uncached"):
+        for name in ENGINES:
+            x = e[f"{name} {mode}"]
+            lines.append(
+                f"  {name:8s} {mode:12s}               {x['per_s']:10,.0f}   {x['ratio']:9.4f}   "
+                f"≥ 50,000: {_ok(x['per_s'] >= TARGETS['evaluate_per_s'])}"
+            )
+        pairs = zip(e[f"durable {mode}"]["rounds"], e[f"python {mode}"]["rounds"], strict=True)
+        ratio = med(d / p for d, p in pairs)  # the rounds' ratios: each round ran both engines
+        lines.append(
+            f"  durable / python ({mode}): ×{ratio:.2f}   ≥ 0.9: {_ok(ratio >= TARGETS['durable_over_python'])}"
+        )
+    b = r["batch"]
+    lines += ["", "evaluate --batch, JSON lines in and out (in process)   events/s   × reference   target"]
+    for mode in ("warm", "new events"):
+        for name in ENGINES:
+            x = b[f"{name} {mode}"]
+            lines.append(
+                f"  {name:8s} {mode:12s}                           {x['per_s']:10,.0f}   {x['ratio']:9.4f}   "
+                f"≥ 40,000: {_ok(x['per_s'] >= TARGETS['batch_per_s'])}"
+            )
+    if "batch_cli" in r:
+        c = r["batch_cli"]
+        lines += [
+            f"  the command, {c['lines']:,} lines of new events (process start and load included):",
+            f"    one process {c['one_per_s']:,.0f} lines/s; --workers 2 {c['two_per_s']:,.0f} lines/s: "
+            f"×{c['speedup']:.2f} (≥ 1.8: {_ok(c['speedup'] >= TARGETS['workers_speedup'])}; "
+            f"{c['cpus']} CPUs for this process)",
+        ]
+    if "cold" in r:
+        c = r["cold"]
+        lines += [
+            "",
+            f"cold start (wall, median): bare interpreter {c['bare_s']:.3f} s",
+            f"  import quyche                       {c['import_s']:.3f} s   ≤ 0.15 s: {_ok(c['import_s'] <= 0.15)}",
+            f"  import quyche; quyche.load()        {c['import_load_s']:.3f} s",
+            f"  quyche evaluate FILE                {c['cli_s']:.3f} s   ≤ 0.3 s: {_ok(c['cli_s'] <= 0.3)}"
+            f"   (--engine python {c['cli_python_s']:.3f} s; with an empty cache {c['cli_empty_cache_s']:.3f} s)",
+        ]
+    lo = r["load"]
+    lines += ["", "quyche.load() in a process that has imported quyche (median)"]
+    for name in ENGINES:
+        lines.append(
+            f"  {name:8s} warm (cache present) {lo[f'{name}_warm_ms']:6.1f} ms   ≤ 50 ms: "
+            f"{_ok(lo[f'{name}_warm_ms'] <= 50)}    cold (empty cache) {lo[f'{name}_cold_ms']:6.1f} ms   ≤ 150 ms: "
+            f"{_ok(lo[f'{name}_cold_ms'] <= 150)}"
+        )
+    if "first_deadline" in r:
+        f = r["first_deadline"]
+        lines.append(
+            f"  the first working-day deadline of a year in a process {f['first_us']:.0f} µs, the next ones "
+            f"{f['next_us']:.0f} µs "
+            f"(×{f['ratio']:.2f}; ≤ ×2: {_ok(f['ratio'] <= TARGETS['first_deadline_ratio'])}); "
+            f"holidays imported: {f['holidays_imported']}"
+        )
+    if "scale" in r:
+        s = r["scale"]
+        lines += ["", "scale: µs per event as the rules grow (generated versions)   ×1 → ×8 ratio   target ≤ ×1.25"]
+        heads = list(s)
+        lines.append("  " + " " * 18 + "".join(f"{h} ({s[h]['units']}) ".rjust(14) for h in heads))
+        for label in (f"{e} {m}" for m in ("warm", "uncached") for e in ENGINES):
+            ratio = s[heads[-1]][f"{label} ratio"]
+            lines.append(
+                f"  {label:18s}"
+                + "".join(f"{s[h][label] * 1e6:14.1f}" for h in heads)
+                + f"   ×{ratio:.2f}: {_ok(ratio <= TARGETS['scale_ratio'])}"
+            )
+    if "stages" in r:
+        lines += ["", "where the time goes, per event (µs; memos warm except 'engine alone')"]
+        for label, us in r["stages"].items():
+            lines.append(f"  {label:48s} {us:8.2f}")
+    return "\n".join(lines)
 
 
 def machine() -> dict[str, str]:
@@ -103,397 +500,51 @@ def machine() -> dict[str, str]:
         "cores_used": ",".join(map(str, sorted(cpus))),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
-
-
-# --------------------------------------------------------------------------- measurements
-
-
-def bench_load(repeat: int) -> dict[str, float]:
-    times_py, times_dur = [], []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        quyche.load(engine="python")
-        times_py.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        reg = quyche.load(engine="durable")
-        times_dur.append(time.perf_counter() - t)
-        reg.close()
-    return {
-        "load_python_ms": statistics.median(times_py) * 1000,
-        "load_durable_ms": statistics.median(times_dur) * 1000,
-        "load_python_first_ms": times_py[0] * 1000,
-    }
-
-
-def bench_cold_cli(repeat: int) -> dict[str, float]:
-    example = ROOT / "examples" / "annual_review_2024.yaml"
-    script = Path(sys.executable).with_name("quyche")
-    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "quyche"]
-    out: dict[str, float] = {}
-    for label, extra in (("cold_cli_s", []), ("cold_cli_python_s", ["--engine", "python"])):
-        walls = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            subprocess.run([*cmd, "evaluate", str(example), *extra], check=True, capture_output=True)
-            walls.append(time.perf_counter() - t)
-        out[label] = statistics.median(walls)
-    walls = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True, capture_output=True)
-        walls.append(time.perf_counter() - t)
-    out["python_startup_s"] = statistics.median(walls)
-    return out
-
-
-def bench_evaluate(regs: dict[str, quyche.Regulation], events: list[dict[str, Any]], rounds: int) -> dict[str, Any]:
-    """Per-event evaluate(), engines interleaved round by round; latency of every call."""
-    res: dict[str, Any] = {}
-    lat: dict[str, list[float]] = {name: [] for name in regs}
-    rates: dict[str, list[float]] = {name: [] for name in regs}
-    cpu_rates: dict[str, list[float]] = {name: [] for name in regs}
-    clock = time.perf_counter_ns
-    for _ in range(rounds):
-        for name, reg in regs.items():
-            ev = reg.evaluate
-            samples = [0.0] * len(events)
-            gc.collect()
-            t0, c0 = time.perf_counter(), time.process_time()
-            for i, e in enumerate(events):
-                s = clock()
-                ev(e)
-                samples[i] = clock() - s
-            rates[name].append(rate(len(events), time.perf_counter() - t0))
-            cpu_rates[name].append(rate(len(events), time.process_time() - c0))
-            lat[name].extend(samples)
-    for name in regs:
-        res[name] = {
-            "events_per_s": statistics.median(rates[name]),
-            "cpu_events_per_s": statistics.median(cpu_rates[name]),
-            "p50_us": pct(lat[name], 50) / 1000,
-            "p99_us": pct(lat[name], 99) / 1000,
-        }
-    return res
-
-
-def bench_many(regs: dict[str, quyche.Regulation], events: list[dict[str, Any]], rounds: int) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for name, reg in regs.items():
-        runs: list[float] = []
-        for _ in range(rounds):
-            runs.append(rate(len(events), timed(lambda r=reg: sum(1 for _ in r.evaluate_many(events)))))
-        out[name] = statistics.median(runs)
-    return out
-
-
-def facts_of(events: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-    out = []
-    for e in events:
-        parsed = quyche.parse_event(e)
-        fields = {k: getattr(parsed, k) for k in type(parsed).model_fields}
-        out.append((e["type"], event_fact(fields, parsed.date)))
-    return out
-
-
-def bench_match(
-    regs: dict[str, quyche.Regulation], facts: list[tuple[str, dict[str, Any]]], rounds: int
-) -> dict[str, float]:
-    """The engines' fire() alone, on prebuilt facts (no validation, no decision)."""
-    out: dict[str, float] = {}
-    for name, reg in regs.items():
-        fire = reg._engine.fire
-        out[name] = statistics.median(
-            rate(len(facts), timed(lambda f=fire: [f(t, fact) for t, fact in facts])) for _ in range(rounds)
-        )
-    return out
-
-
-def bench_durable_raw(reg: quyche.Regulation, facts: list[tuple[str, dict[str, Any]]], rounds: int) -> float:
-    """durable-rules' C engine alone: assert_fact, drain the actions, retract_fact; JSON prebuilt."""
-    import durable_rules_engine as dre
-
-    engine = reg._engine
-    handles = {t: sets[0].handle for t, sets in engine._sets.items() if len(sets) == 1}
-    msgs = []
-    for i, (t, fact) in enumerate(facts):
-        if t in handles:
-            m = dict(fact)
-            m["__ev"] = i + 1
-            msgs.append((handles[t], json.dumps(m)))
-
-    def run() -> None:
-        start, complete = dre.start_action_for_state, dre.complete_and_start_action
-        for h, msg in msgs:
-            code, state = dre.assert_fact(h, msg)
-            if code == 0:
-                a = start(h, state)
-                while a:
-                    a = complete(h, state)
-                dre.retract_fact(h, msg)
-
-    return statistics.median(rate(len(facts), timed(run)) for _ in range(rounds))
-
-
-# --------------------------------------------------------------------------- zen-engine
-
-
-def _zen_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, str):
-        return json.dumps(v)
-    return repr(v)
-
-
-def zen_expr(node: dict[str, Any] | None) -> str:
-    """A normalised condition as a ZEN expression with quyche's semantics (absent field: comparisons false)."""
-    if node is None:
-        return "true"
-    if "all" in node:
-        return " and ".join(f"({zen_expr(n)})" for n in node["all"])
-    if "any" in node:
-        return " or ".join(f"({zen_expr(n)})" for n in node["any"])
-    f, op = node["field"], node["op"]
-    ref = f
-    if op == "exists":
-        return f"{ref} != null"
-    if op == "not_exists":
-        return f"{ref} == null"
-    sym = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}[op]
-    return f"{ref} != null and {ref} {sym} {_zen_value(node['value'])}"
-
-
-def zen_body(expr: str) -> str:
-    """A body expression as a ZEN expression giving a list of bodies (``lead`` is left to the caller)."""
-    if expr == "all_parties":
-        return json.dumps(list(PARTIES))
-    if expr.startswith("event."):
-        f = expr[len("event.") :]
-        return f"{f} != null and {f} in {json.dumps(list(RECIPIENTS))} ? [{f}] : []"
-    if expr.startswith("office_of("):
-        inner = expr[len("office_of(") : -1]
-        lookup = "null"
-        for k, v in reversed(OFFICE_OF.items()):
-            lookup = f"(# == {json.dumps(k)} ? {json.dumps(v)} : {lookup})"
-        return f"map(filter({zen_body(inner)}, # in {json.dumps(list(OFFICE_OF))}), {lookup})"
-    return json.dumps([expr])
-
-
-def build_zen(reg: quyche.Regulation) -> Any:
-    import zen
-
-    rows = []
-    for r in reg.compiled.rules:
-        rule = r.rule
-        if rule.lead is None and not rule.coordinating:
-            continue
-        types = " or ".join(f"type == {json.dumps(t)}" for t in r.event_types)
-        cond = f"({types}) and ({zen_expr(r.when)})"
-        lead = zen_body(rule.lead) if rule.lead else "[]"
-        coord = [e for e in rule.coordinating if e != "lead"]
-        coord_expr = f"flatten([{', '.join(zen_body(e) for e in coord)}])" if coord else "[]"
-        rows.append(
-            {
-                "_id": r.id,
-                "c": cond,
-                "r": json.dumps(r.id),
-                "l": lead,
-                "k": coord_expr,
-                "x": "true" if "lead" in rule.coordinating else "false",
-            }
-        )
-    jdm = {
-        "nodes": [
-            {"id": "in", "type": "inputNode", "name": "Request", "position": {"x": 0, "y": 0}},
-            {
-                "id": "table",
-                "type": "decisionTableNode",
-                "name": "lead_coordinating",
-                "position": {"x": 200, "y": 0},
-                "content": {
-                    "hitPolicy": "collect",
-                    "inputs": [{"id": "c", "name": "condition", "field": ""}],
-                    "outputs": [
-                        {"id": "r", "name": "rule", "field": "rule"},
-                        {"id": "l", "name": "lead", "field": "lead"},
-                        {"id": "k", "name": "coordinating", "field": "coordinating"},
-                        {"id": "x", "name": "coordinating_lead", "field": "with_lead"},
-                    ],
-                    "rules": rows,
-                },
-            },
-            {"id": "out", "type": "outputNode", "name": "Response", "position": {"x": 400, "y": 0}},
-        ],
-        "edges": [
-            {"id": "e1", "sourceId": "in", "targetId": "table", "type": "edge"},
-            {"id": "e2", "sourceId": "table", "targetId": "out", "type": "edge"},
-        ],
-    }
-    return zen.ZenEngine().create_decision(json.dumps(jdm))
-
-
-def zen_lead_coordinating(result: list[dict[str, Any]]) -> tuple[str | None, list[str]]:
-    lead: str | None = None
-    for row in result:
-        if row.get("lead"):
-            lead = row["lead"][0]
-            break
-    coordinating: set[str] = set()
-    for row in result:
-        coordinating.update(row.get("coordinating") or [])
-        if row.get("with_lead") and lead:
-            coordinating.add(lead)
-    coordinating.discard(lead)  # type: ignore[arg-type]
-    return lead, sorted(coordinating)
-
-
-def bench_zen(reg: quyche.Regulation, events: list[dict[str, Any]], rounds: int) -> dict[str, Any]:
-    try:
-        decision = build_zen(reg)
-    except ImportError as exc:
-        return {"error": f"zen-engine not installed ({exc}); pip install -e '.[bench]'"}
-    inputs = []
-    for (_, fact), e in zip(facts_of(events), events, strict=True):
-        inp = dict(fact)
-        inp["type"] = e["type"]
-        inputs.append(inp)
-    mismatches = 0
-    for inp, e in zip(inputs, events, strict=True):
-        d = reg.evaluate(e)
-        got = zen_lead_coordinating(decision.evaluate(inp)["result"])
-        if got != (d.lead, d.coordinating):
-            mismatches += 1
-    runs = [rate(len(inputs), timed(lambda: [decision.evaluate(i) for i in inputs])) for _ in range(rounds)]
-    return {"events_per_s": statistics.median(runs), "mismatches": mismatches, "checked": len(inputs)}
-
-
-def bench_memory(reg: quyche.Regulation, events: list[dict[str, Any]], total: int) -> dict[str, float]:
-    n = len(events)
-    for e in events:  # warm-up: every lazily built table exists before the first reading
-        reg.evaluate(e)
-    gc.collect()
-    start = rss_mb()
-    peak = start
-    done = 0
-    t = time.perf_counter()
-    while done < total:
-        for e in events[: min(n, total - done)]:
-            reg.evaluate(e)
-        done += min(n, total - done)
-        peak = max(peak, rss_mb())
-    seconds = time.perf_counter() - t
-    gc.collect()
-    end = rss_mb()
-    return {
-        "evaluations": total,
-        "rss_start_mb": start,
-        "rss_end_mb": end,
-        "rss_peak_mb": peak,
-        "growth_mb": end - start,
-        "events_per_s": rate(total, seconds),
-    }
-
-
-# --------------------------------------------------------------------------- report
-
-
-def report(r: dict[str, Any]) -> str:
-    ok = lambda good: "met" if good else "NOT met"  # noqa: E731
-    e = r["evaluate"]
-    lines = [
-        f"quyche benchmark — {r['machine']['cpu']}, CPython {r['machine']['python']}, "
-        f"cores used {r['machine']['cores_used']} of {r['machine']['cores_total']}; "
-        f"{r['rules']} rules, {r['events']} events of {r['event_types']} types ({r['dated']} % dated)",
-        "",
-        f"load() python engine      {r['load']['load_python_ms']:8.1f} ms (median; first call "
-        f"{r['load']['load_python_first_ms']:.1f} ms)   target ≤ 100 ms: {ok(r['load']['load_python_ms'] <= 100)}",
-        f"load() durable engine     {r['load']['load_durable_ms']:8.1f} ms (median)",
-    ]
-    if "cold_cli" in r:
-        c = r["cold_cli"]
-        lines.append(
-            f"cold `quyche evaluate`    {c['cold_cli_s']:8.3f} s  (python engine {c['cold_cli_python_s']:.3f} s; "
-            f"bare interpreter {c['python_startup_s']:.3f} s)   target ≤ 0.5 s: {ok(c['cold_cli_s'] <= 0.5)}"
-        )
-    lines += ["", "end to end, evaluate() per event (validate, match, decision with trace):"]
-    for name in ("durable", "python"):
-        if name in e:
-            x = e[name]
-            lines.append(
-                f"  {name:8s} {x['events_per_s']:10,.0f} events/s ({x['cpu_events_per_s']:,.0f}/s of CPU time)   "
-                f"p50 {x['p50_us']:6.1f} µs   "
-                f"p99 {x['p99_us']:6.1f} µs   target ≥ 30,000/s: {ok(x['events_per_s'] >= 30_000)}"
-            )
-    if "durable" in e and "python" in e:
-        lines.append(f"  ratio durable/python: ×{e['durable']['events_per_s'] / e['python']['events_per_s']:.2f}")
-    lines += ["", "evaluate_many(events):"]
-    for name, v in r["many"].items():
-        lines.append(f"  {name:8s} {v:10,.0f} events/s   target ≥ 50,000/s: {ok(v >= 50_000)}")
-    lines += ["", "context (same facts, no validation, no decision):"]
-    m = r["match"]
-    if "durable_raw" in r:
-        lines.append(f"  durable-rules C engine alone (assert+actions+retract) {r['durable_raw']:10,.0f} facts/s")
-    for name, v in m.items():
-        lines.append(f"  quyche {name} engine fire()                       {v:10,.0f} facts/s")
-    z = r.get("zen", {})
-    if "events_per_s" in z:
-        lines.append(
-            f"  zen-engine decision table (lead/coordinating only)   {z['events_per_s']:10,.0f} events/s "
-            f"({z['mismatches']} mismatches with quyche in {z['checked']} events)"
-        )
-    elif z:
-        lines.append(f"  zen-engine: {z['error']}")
-    if "memory" in r:
-        mem = r["memory"]
-        lines += [
-            "",
-            f"memory: {mem['evaluations']:,} evaluations ({r['memory_engine']} engine): RSS "
-            f"{mem['rss_start_mb']:.1f} → {mem['rss_end_mb']:.1f} MB (peak {mem['rss_peak_mb']:.1f}), growth "
-            f"{mem['growth_mb']:+.1f} MB   target ≤ 10 MB: {ok(mem['growth_mb'] <= 10)}",
-        ]
-    return "\n".join(lines)
 
 
 def main(argv: Iterable[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small counts (smoke test)")
     ap.add_argument("--events", type=int, default=None, help="events per round (default 20,000; quick 2,000)")
-    ap.add_argument("--rounds", type=int, default=None, help="rounds per measurement (default 5; quick 2)")
-    ap.add_argument("--memory", type=int, default=None, help="evaluations for the memory test (default 1,000,000)")
+    ap.add_argument("--rounds", type=int, default=None, help="rounds per figure (default 5; quick 2)")
     ap.add_argument("--seed", type=int, default=20240601)
-    ap.add_argument("--no-cli", action="store_true", help="skip the cold-process measurement")
+    ap.add_argument("--no-subprocess", action="store_true", help="skip cold start, the command and workers")
+    ap.add_argument("--no-scale", action="store_true", help="skip the generated rule sets")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     args = ap.parse_args(list(argv) if argv is not None else None)
     n = args.events or (2_000 if args.quick else 20_000)
     rounds = args.rounds or (2 if args.quick else 5)
-    mem_total = args.memory if args.memory is not None else (20_000 if args.quick else 1_000_000)
 
-    r: dict[str, Any] = {"machine": machine()}
-    r["load"] = bench_load(3 if args.quick else 7)
-    if not args.no_cli:
-        r["cold_cli"] = bench_cold_cli(3 if args.quick else 7)
-    regs = {"durable": quyche.load(engine="durable"), "python": quyche.load(engine="python")}
-    events = make_events(n, args.seed)
-    r["rules"] = len(regs["python"].compiled.rules)
-    r["events"] = n
-    r["event_types"] = len({e["type"] for e in events})
-    r["dated"] = round(100 * sum("date" in e for e in events) / n)
-    # the engines must agree before anything is timed
-    for e in events:
-        a, b = regs["durable"].evaluate(e), regs["python"].evaluate(e)
-        if a.model_dump(mode="json") != b.model_dump(mode="json"):
-            raise SystemExit(f"engines disagree on {e}")
-    r["evaluate"] = bench_evaluate(regs, events, rounds)
-    r["many"] = bench_many(regs, events, rounds)
-    facts = facts_of(events)
-    r["match"] = bench_match(regs, facts, rounds)
-    if hasattr(regs["durable"]._engine, "_sets"):
-        r["durable_raw"] = bench_durable_raw(regs["durable"], facts, rounds)
-    r["zen"] = bench_zen(regs["python"], events[: min(n, 5_000)], rounds)
-    if mem_total:
-        r["memory_engine"] = "durable"
-        r["memory"] = bench_memory(regs["durable"], events, mem_total)
+    with tempfile.TemporaryDirectory() as tmp:
+        cache, empty = Path(tmp) / "cache", Path(tmp) / "empty"
+        empty.mkdir()
+        os.environ["QUYCHE_CACHE_DIR"] = str(cache)  # this run's own cache, never the user's
+        env = {**os.environ}
+        empty_env = {**os.environ, "QUYCHE_CACHE_DIR": str(empty)}
+        r: dict[str, Any] = {"machine": machine(), "events": n, "rounds": rounds}
+        base = quyche.load(engine="python")
+        r["units"] = len(base._run.units)
+        events = make_events(n, args.seed)
+        durable = quyche.load(engine="durable")
+        for e in events:  # the engines must agree before anything is timed
+            if durable.evaluate(e).model_dump_json() != base.evaluate(e).model_dump_json():
+                raise SystemExit(f"the engines disagree on {e}")
+        durable.close()
+        ref = Reference(base, events)
+        r["evaluate"] = bench_evaluate(base, ref, n, rounds, args.seed)
+        r["batch"] = bench_batch(ref, n, rounds, args.seed)
+        r["load"] = bench_load(max(rounds, 5), empty)
+        if not args.no_subprocess:
+            r["batch_cli"] = bench_batch_cli(max(n * 5, 20_000), max(3, rounds // 2 + 1), args.seed, env)
+            r["cold"] = bench_cold(max(rounds, 7), env, empty_env, empty)
+            r["first_deadline"] = bench_first_deadline(env)
+        if not args.no_scale:
+            r["scale"] = bench_scale(max(n // 4, 1000), max(3, rounds // 2 + 1), args.seed)
+        r["stages"] = bench_stages(max(n // 2, 1000), rounds, args.seed)
+        r["reference_per_s"] = ref.rate
+        r["machine"]["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     text = report(r)
     print(text)
     if args.json:

@@ -58,7 +58,7 @@ from quyche.rules import conditions as C
 from quyche.rules import yamlsafe
 from quyche.rules.assemble import Assembler
 from quyche.rules.check import CheckedRules, check
-from quyche.rules.compile import Plan, Unit, compile_rules
+from quyche.rules.compile import Plan, compile_rules
 from quyche.rules.model import (
     BodyExpr,
     CitedField,
@@ -79,6 +79,7 @@ from quyche.rules.model import (
     WarningSpec,
 )
 from quyche.rules.read import Loaded, RuleSource, data_path, format_validation_error, read_rules
+from quyche.rules.runplan import RunUnit
 from quyche.rules.runtime import Runtime
 
 if TYPE_CHECKING:
@@ -971,11 +972,21 @@ class _RuntimeByDate:
         reference = fact.get(C.REFERENCE_DATE)
         return reference is not None and reference < self._day
 
-    def fire(self, event_type: str, fact: dict[str, Any]) -> list[Unit]:
+    def fact(self, event_type: str, fields: dict[str, Any], reference: date | None) -> dict[str, Any]:
+        """The fact of an event for both versions of the rules (each reads the fields its own rules read)."""
+        before = self._before.fact(event_type, fields, reference)
+        return {**before, **self._after.fact(event_type, fields, reference)}
+
+    def close(self) -> None:
+        """Forget the memos of both versions."""
+        self._before.close()
+        self._after.close()
+
+    def fire(self, event_type: str, fact: dict[str, Any]) -> tuple[RunUnit, ...]:
         """The units that apply to a fact, by the rules in force on its reference date."""
         return (self._before if self._old(fact) else self._after).fire(event_type, fact)
 
-    def fire_many(self, items: list[tuple[str, dict[str, Any]]]) -> list[list[Unit]]:
+    def fire_many(self, items: list[tuple[str, dict[str, Any]]]) -> list[tuple[RunUnit, ...]]:
         """``fire`` for each item, in order (one engine call per rule set)."""
         old = [self._old(fact) for _, fact in items]
         if not any(old):
@@ -998,7 +1009,16 @@ class _AssemblerByDate:
         self._effective = effective
         self._before, self._after = before, after
 
-    def decide(self, event: EventBase, units: Sequence[Unit], fact: dict[str, Any], reference: date | None) -> Decision:
+    def decide(
+        self, event: EventBase, units: Sequence[RunUnit], fact: dict[str, Any], reference: date | None
+    ) -> Decision:
         """The Decision for ``event`` given the units that applied (from the runtime of the same rules)."""
         old = reference is not None and reference < self._effective
         return (self._before if old else self._after).decide(event, units, fact, reference)
+
+    def decide_json(
+        self, event: EventBase, units: Sequence[RunUnit], fact: dict[str, Any], reference: date | None
+    ) -> bytes:
+        """The Decision's JSON (``Assembler.decide_json``), by the rules in force on the date."""
+        old = reference is not None and reference < self._effective
+        return (self._before if old else self._after).decide_json(event, units, fact, reference)

@@ -84,9 +84,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal, get_args
 
-import holidays
-
-__all__ = ["Relation", "Unit", "due_date", "holiday_name", "is_working_day", "period_end", "preload"]
+__all__ = ["Relation", "Unit", "due_date", "holiday_name", "is_working_day", "period_end", "preload", "seed"]
 
 Unit = Literal["days", "working_days"]
 """How a time limit is counted: calendar days or working days."""
@@ -110,21 +108,32 @@ class _YearCalendar:
     weekend_workdays: frozenset[date]
 
 
+#: Years whose calendar was given by :func:`seed` (from the on-disk cache of compiled rules, which stores the
+#: library's own answer for the years of the regulation's period): read-only once set, the same data the
+#: library gives, so ``holidays`` is imported only for a year outside them.
+_SEEDED: dict[int, _YearCalendar] = {}
+
+
 #: Every supported year, built at once by :func:`preload` (read-only once filled).
 _PRELOADED: dict[int, _YearCalendar] = {}
 
 
-@lru_cache(maxsize=128)
 def _year_calendar(year: int) -> _YearCalendar:
+    """The holidays of ``year``: seeded, or built from the library once per year."""
+    known = _SEEDED.get(year) or _PRELOADED.get(year)
+    return known if known is not None else _library_year(year)
+
+
+@lru_cache(maxsize=128)
+def _library_year(year: int) -> _YearCalendar:
     """Build the holidays of ``year`` from the library, once per year.
 
     The neighbouring years are loaded too, because a swap decided for one year
     may move a working day into the next one (e.g. 31/12/2018 off, worked on
     Saturday 05/01/2019).
     """
-    preloaded = _PRELOADED.get(year)
-    if preloaded is not None:
-        return preloaded
+    import holidays  # here, not at import: a seeded year never needs the library
+
     source = holidays.country_holidays(
         "VN",
         years=(year - 1, year, year + 1),
@@ -139,14 +148,56 @@ def _year_calendar(year: int) -> _YearCalendar:
     )
 
 
+def _forget() -> None:
+    """Forget every year's calendar, seeded or built (tests: the next reading asks the library again)."""
+    _SEEDED.clear()
+    _PRELOADED.clear()
+    _library_year.cache_clear()
+
+
+_year_calendar.cache_clear = _forget  # type: ignore[attr-defined]
+
+
+def year_data(year: int) -> dict[str, object]:
+    """The library's calendar of one year as plain data (for the cache): ``{"off": {ISO day: name},
+    "worked": [ISO Saturday or Sunday worked]}``.
+    """
+    cal = _library_year(year)
+    return {
+        "off": {day.isoformat(): name for day, name in sorted(cal.holidays.items())},
+        "worked": sorted(day.isoformat() for day in cal.weekend_workdays),
+    }
+
+
+def seed(years: dict[str, dict[str, object]]) -> None:
+    """Use these years' calendars (:func:`year_data`'s form, keyed by the year as text) instead of asking the
+    library. Raises ValueError or TypeError (and seeds nothing) when the data is not in that form.
+    """
+    built: dict[int, _YearCalendar] = {}
+    for year, data in years.items():
+        n = int(year)
+        off, worked = data["off"], data["worked"]
+        if not isinstance(off, dict) or not isinstance(worked, list):
+            raise TypeError(f"calendar data of {year} is not in year_data's form")
+        days_off = {date.fromisoformat(day): str(name) for day, name in off.items()}
+        workdays = frozenset(date.fromisoformat(day) for day in worked)
+        if any(d.year != n for d in (*days_off, *workdays)) or not _FIRST_YEAR <= n <= _LAST_YEAR:
+            raise ValueError(f"calendar data of {year} holds days of another year")
+        built[n] = _YearCalendar(holidays=MappingProxyType(days_off), weekend_workdays=workdays)
+    _SEEDED.update(built)
+
+
 def preload() -> None:
-    """Build every supported year's holidays now, in one call to the library (``quyche.load()`` calls
-    it, so that evaluation never builds them and the first working-day deadline costs no more than
-    any other). Done once per process; the years around the supported ones are included, as in
-    :func:`_year_calendar`, so the result is the same.
+    """Build every supported year's holidays now, in one call to the library (about 0.1 s), so that no
+    later evaluation builds one: for a long-running process that will see dates of any year (``quyche
+    serve`` calls it at start). ``quyche.load()`` does not: the years of the regulation's period come
+    from the on-disk cache (:func:`seed`), and any other year is built the first time it is needed. Done
+    once per process; the years around the supported ones are included, as in :func:`_library_year`, so
+    the result is the same.
     """
     if len(_PRELOADED) == _LAST_YEAR - _FIRST_YEAR + 1:
         return
+    import holidays
     source = holidays.country_holidays(
         "VN",
         years=range(_FIRST_YEAR - 1, _LAST_YEAR + 2),

@@ -22,8 +22,7 @@ from typing import Any, TypeVar
 import click
 
 from quyche.errors import InvalidEvent, QuycheError
-from quyche.explain import explain as explain_text
-from quyche.regulation import Regulation, _load, load
+from quyche.regulation import Regulation, load
 from quyche.rules import yamlsafe
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -152,8 +151,7 @@ def _not_an_event(data: Any, name: str) -> str | None:
 
 
 def _regulation(rules: str | None, engine: str) -> Regulation:
-    # one process, one command: build holiday calendars as evaluation needs them (not all years at load)
-    return _load(rules, engine, preload_calendar=False)  # type: ignore[arg-type]
+    return load(rules, engine=engine)  # type: ignore[arg-type]
 
 
 _engine_option = click.option(
@@ -196,13 +194,26 @@ def main() -> None:
         '{"line": N, "error": ...} in its place and the run goes on (exit 2 if any line was bad).'
     ),
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="With --batch: spread the lines over this many processes (the same output, in the same order).",
+)
 @_guard
-def evaluate(source: str, as_of: str | None, engine: str, rules: str | None, indent: int, batch: bool) -> None:
+def evaluate(
+    source: str, as_of: str | None, engine: str, rules: str | None, indent: int, batch: bool, workers: int
+) -> None:
     """Print the decision for one event (JSON or YAML) as JSON; with --batch, for each line of a JSON-lines file."""
+    if workers > 1 and not batch:
+        _fail("--workers applies to --batch only")
     if batch:
-        from quyche.batch import run_batch
+        from quyche import batch as batch_mod
 
-        sys.exit(run_batch(source, _regulation(rules, engine), as_of))
+        if workers > 1:
+            sys.exit(batch_mod.run_batch_parallel(source, rules, engine, as_of, workers))
+        sys.exit(batch_mod.run_batch(source, _regulation(rules, engine), as_of))
     event = _read_event(source)
     reg = _regulation(rules, engine)
     decision = reg.evaluate(event, as_of=as_of)
@@ -261,6 +272,8 @@ def explain(
         click.echo(why_not_text(reg.why_not(event, why_not, as_of=as_of), lang), nl=False)  # type: ignore[arg-type]
         return
     decision = reg.evaluate(event, as_of=as_of)
+    from quyche.explain import explain as explain_text  # here: the other commands do not need it
+
     text = explain_text(decision, lang, regulation=reg, event=event, short=short)  # type: ignore[arg-type]
     click.echo(text, nl=False)
 
@@ -303,7 +316,7 @@ def check(paths: tuple[str, ...], engine: str, rules: str | None) -> None:
 @_guard
 def validate(rules_dir: str | None) -> None:
     """Check the rule files (the bundled ones by default) without evaluating anything."""
-    reg = _load(rules_dir, "python", preload_calendar=False)
+    reg = load(rules_dir, engine="python", cache="off")  # the files themselves, read and checked now
     n_rules = len(reg.compiled.rules)
     click.echo(
         f"ok: {len(reg.chapters)} chapters, {len(reg.articles)} articles, {n_rules} rules ({reg.compiled.source})"
@@ -434,7 +447,10 @@ def serve(host: str, port: int, rules: str | None, scenarios: tuple[str, ...], e
 
     from quyche.web.app import create_app
 
-    reg = _regulation(rules, engine)
+    reg = load(rules, engine=engine, cache="read")  # type: ignore[arg-type] # reads the cache, never writes it
+    from quyche import calendar
+
+    calendar.preload()  # a service sees dates of any year: build every year's calendar now, not in a request
     app = create_app(reg, _scenario_paths(scenarios))
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"quyche: http://{shown}:{port}/ (tiếng Việt), http://{shown}:{port}/en/ (English); Ctrl+C to stop")

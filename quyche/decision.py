@@ -21,7 +21,7 @@ from quyche.events import EventType
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use, not at import
 
 
 class Deadline(_Frozen):

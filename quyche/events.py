@@ -7,6 +7,7 @@ rule loader can check conditions against them (a misspelt field is a load error,
 
 from __future__ import annotations
 
+import functools
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from datetime import date
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic_core import SchemaValidator
 
 from quyche.chapters.chuong_2 import (
     CitizenReception,
@@ -78,8 +80,17 @@ def _type_of(model: type[EventBase]) -> str:
 EVENT_TYPES: dict[str, type[EventBase]] = {_type_of(m): m for m in EVENT_MODELS}
 if tuple(EVENT_TYPES) != get_args(EventType):  # pragma: no cover - a new event type must be named in both
     raise TypeError("EventType must list the event models' types in the same order")
-_ADAPTER: TypeAdapter[Any] = TypeAdapter(Event)
-_LIST_ADAPTER: TypeAdapter[list[Any]] = TypeAdapter(list[Event])
+
+
+@functools.cache
+def _adapter() -> TypeAdapter[Any]:
+    """The union of every event type (built on first use: it builds every event type's validator)."""
+    return TypeAdapter(Event)
+
+
+@functools.cache
+def _list_adapter() -> TypeAdapter[list[Any]]:
+    return TypeAdapter(list[Event])
 
 
 @dataclass(frozen=True)
@@ -280,6 +291,10 @@ def _precheck(data: Mapping[Any, Any]) -> None:
                 raise InvalidEvent(f"invalid event: {msg}", [{"loc": [key], "msg": msg}]) from None
 
 
+#: Each event type's built validator, once its model has validated an event (the models build theirs on first use).
+_VALIDATE: dict[str, Any] = {}
+
+
 def parse_event(data: Any) -> EventBase:
     """Validate ``data`` (a mapping or an event model) into an event model, or raise InvalidEvent.
 
@@ -289,14 +304,30 @@ def parse_event(data: Any) -> EventBase:
     """
     if isinstance(data, EventBase):
         data = data.__dict__  # re-validated below (about 2 µs): a model is not proof of validity
-    if not isinstance(data, Mapping):
+    if type(data) is dict:  # the common case: validate with the event type's own model, no copy
+        _precheck(data)
+        kind = data.get("type")
+        if type(kind) is str:
+            validate = _VALIDATE.get(kind)
+            try:
+                if validate is not None:
+                    return validate(data)  # type: ignore[no-any-return]
+                model = EVENT_TYPES.get(kind)
+                if model is not None:
+                    parsed = model.model_validate(data)
+                    if isinstance(model.__pydantic_validator__, SchemaValidator):
+                        _VALIDATE[kind] = model.__pydantic_validator__.validate_python
+                    return parsed
+            except (ValidationError, InvalidEvent, TypeError, ValueError, RecursionError):
+                pass  # the union below says what is wrong, in the same words as for any other event
+    elif not isinstance(data, Mapping):
         raise InvalidEvent(
             f"event: expected a mapping with a 'type' field, got {type(data).__name__}",
             [{"loc": [], "msg": "expected a mapping"}],
         )
     try:
         _precheck(data)
-        return _ADAPTER.validate_python(dict(data))  # type: ignore[no-any-return]
+        return _adapter().validate_python(dict(data))  # type: ignore[no-any-return]
     except ValidationError as exc:
         raise invalid_event(exc) from None
     except InvalidEvent:
@@ -314,6 +345,6 @@ def parse_events(batch: list[Any]) -> list[EventBase] | None:
     try:
         for e in batch:  # the faults pydantic reports badly: then each is validated alone, and named
             _precheck(e)
-        return _LIST_ADAPTER.validate_python(batch)
+        return _list_adapter().validate_python(batch)
     except (ValidationError, InvalidEvent, TypeError, ValueError, RecursionError):
         return None

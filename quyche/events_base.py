@@ -92,7 +92,9 @@ class EventBase(BaseModel):
     field and the accepted values, as :func:`quyche.parse_event` does.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # defer_build: the validator of an event type is built when it is first used, not at import (a command
+    # that validates one event builds one)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
     #: The article of the regulation the event type belongs to (set by each event model).
     ARTICLE: ClassVar[int]

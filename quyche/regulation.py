@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import stat
 import threading
 import warnings
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -19,21 +17,21 @@ from quyche.decision import Decision
 from quyche.errors import EngineError, InvalidEvent, QuycheError, RegulationClosed, RuleFileError
 from quyche.events import parse_event, parse_events
 from quyche.events_base import EventBase, _iso_date
-from quyche.rules import durable_adapter, yamlsafe
+from quyche.rules import durable_adapter
 from quyche.rules.assemble import Assembler
-from quyche.rules.check import check
-from quyche.rules.compile import Plan, Unit, compile_rules
 from quyche.rules.pyeval import PythonEngine
-from quyche.rules.read import read_rules
-from quyche.rules.runtime import Runtime, event_fact
+from quyche.rules.runplan import RunPlan, RunUnit, from_plan
+from quyche.rules.runtime import MEMO_SIZE, Runtime
 
 if TYPE_CHECKING:
     from quyche.amendments import Amendment
     from quyche.auditing import Audit
     from quyche.cases import Case, CaseStatus
+    from quyche.rules.compile import Plan
     from quyche.why import WhyNot
 
 EngineName = Literal["durable", "python", "auto"]
+CacheMode = Literal["auto", "read", "off"]
 #: How many events ``evaluate_many`` validates and matches together (it reads that many ahead).
 BATCH = 256
 
@@ -89,30 +87,33 @@ class _Shared:
     a few objects, and many of them are freed — or left at exit — at once).
     """
 
-    def __init__(self, compiled: Plan, preload_calendar: bool = True) -> None:
-        self.compiled = compiled
+    def __init__(self, run: RunPlan, compiled: Plan | None, rebuild: Callable[[], Plan] | None = None) -> None:
+        self.run = run
+        self._compiled = compiled
+        self._rebuild = rebuild
+        self._compiling = threading.Lock()
         # durable-rules' capacity is checked for both engines: a rule folder valid for one is valid for both
-        self.plan = durable_adapter.plan(compiled)
-        self.assembler = Assembler(compiled)  # immutable once built: shared by every call and thread
-        self.python = PythonEngine(compiled)  # stateless
-        if preload_calendar:  # the first working-day deadline must cost no more than any other
-            calendar.preload()
-        outline = compiled.outline
+        self.plan = durable_adapter.plan(run)
+        self.assembler = Assembler(run)  # immutable once built: shared by every call and thread
+        self.python = PythonEngine(run)  # stateless
         self.chapters: tuple[ChapterInfo, ...] = tuple(
-            ChapterInfo(c.chapter, c.numeral, c.title_vi, c.title_en, tuple(c.articles))
-            for c in outline.chapters.values()
+            ChapterInfo(c.number, c.numeral, c.title_vi, c.title_en, c.articles) for c in run.chapters
         )
         self.articles: tuple[ArticleInfo, ...] = tuple(
-            ArticleInfo(
-                a.article,
-                a.chapter,
-                a.title_vi,
-                a.title_en,
-                bool(a.rules) or a.validity is not None,
-                tuple(n.what for n in a.not_encoded),
-            )
-            for a in outline.articles.values()
+            ArticleInfo(a.number, a.chapter, a.title_vi, a.title_en, a.encoded, a.not_encoded)
+            for a in run.articles.values()
         )
+
+    @property
+    def compiled(self) -> Plan:
+        """The compiled rules; when they came from the on-disk cache, read, checked and compiled on first use."""
+        if self._compiled is None:
+            with self._compiling:
+                if self._compiled is None:
+                    if self._rebuild is None:
+                        raise QuycheError("this Regulation was built from a run plan alone: no compiled rules")
+                    self._compiled = self._rebuild()
+        return self._compiled
 
 
 class Regulation:
@@ -127,18 +128,37 @@ class Regulation:
     when it is garbage-collected. It cannot be pickled: load the rules again in the other process.
     """
 
-    def __init__(self, compiled: Plan, engine: EngineName = "auto", *, _shared: Any = None) -> None:
+    def __init__(
+        self,
+        compiled: Plan | RunPlan,
+        engine: EngineName = "auto",
+        *,
+        memo: int = MEMO_SIZE,
+        rebuild: Callable[[], Plan] | None = None,
+        _shared: Any = None,
+    ) -> None:
+        """A Regulation from compiled rules (``quyche.load`` builds one). ``compiled`` is a Plan, or only its run
+        form (a RunPlan, from the on-disk cache) with ``rebuild`` giving the Plan when tooling asks for it.
+        ``memo``: the size of the memo of fired units in front of the engine (0: none; :mod:`quyche.rules.runtime`).
+        """
         if engine not in ("durable", "python", "auto"):
             raise QuycheError(f"unknown engine {engine!r}; use 'durable', 'python' or 'auto'")
-        shared: _Shared = _shared if _shared is not None else _Shared(compiled)
-        self._compiled = shared.compiled
+        shared: _Shared
+        if _shared is not None:
+            shared = _shared
+        elif isinstance(compiled, RunPlan):
+            shared = _Shared(compiled, None, rebuild)
+        else:
+            shared = _Shared(from_plan(compiled), compiled)
+        self._shared = shared
+        self._run = shared.run
         self._assembler = shared.assembler
         self._closed = False
         self._engine: PythonEngine | durable_adapter.DurableEngine
         if engine == "python":
             self._engine = shared.python
         elif engine == "durable" or durable_adapter.available():
-            self._engine = durable_adapter.DurableEngine(shared.compiled, shared.plan)
+            self._engine = durable_adapter.DurableEngine(shared.run, shared.plan)
         else:
             warnings.warn(
                 f"durable-rules does not import ({durable_adapter.IMPORT_ERROR}); using the python engine",
@@ -146,8 +166,7 @@ class Regulation:
                 stacklevel=3,
             )
             self._engine = shared.python
-        self._runtime = Runtime(shared.compiled, self._engine)
-        self._shared = shared
+        self._runtime = Runtime(shared.run, self._engine, memo)
         self.chapters: tuple[ChapterInfo, ...] = shared.chapters
         self.articles: tuple[ArticleInfo, ...] = shared.articles
 
@@ -158,14 +177,15 @@ class Regulation:
 
     @property
     def compiled(self) -> Plan:
-        """The compiled rules (for tooling: docs, schemas, tests)."""
-        return self._compiled
+        """The compiled rules (for tooling: docs, schemas, tests). A Regulation loaded from the on-disk cache
+        reads, checks and compiles its rule files the first time this is asked for.
+        """
+        return self._shared.compiled
 
     @property
     def validity(self) -> tuple[date, date] | None:
         """The regulation's period of validity, from the rule files."""
-        v = self._compiled.validity
-        return (v.from_, v.until) if v else None
+        return self._run.validity
 
     def evaluate(self, event: Mapping[str, Any] | EventBase, as_of: date | str | None = None) -> Decision:
         """The decision for one event. Raises InvalidEvent for a bad event, RegulationClosed after
@@ -176,7 +196,7 @@ class Regulation:
         try:
             parsed = parse_event(event)
             reference = _as_date(as_of, "as_of") or parsed.date
-            fact = event_fact(parsed.__dict__, reference)
+            fact = self._runtime.fact(parsed.type, parsed.__dict__, reference)  # type: ignore[attr-defined]
             units = self._runtime.fire(parsed.type, fact)  # type: ignore[attr-defined]
             return self._assembler.decide(parsed, units, fact, reference)
         except Exception as exc:  # noqa: BLE001 - reference §5: nothing else escapes evaluate
@@ -232,13 +252,25 @@ class Regulation:
             given = _as_date(as_of, "as_of")
         except Exception as exc:  # noqa: BLE001
             raise _public_error(exc) from None
-        return self._many(iter(events), given, on_invalid == "raise")
+        return self._many(iter(events), given, on_invalid == "raise")  # type: ignore[return-value]
+
+    def _json_many(
+        self, events: Iterable[Mapping[str, Any] | EventBase], as_of: date | str | None = None
+    ) -> Iterator[bytes | InvalidEvent]:
+        """``evaluate_many(events, as_of, on_invalid="yield")`` with each decision as its JSON form (UTF-8 bytes of
+        ``Decision.model_dump_json()``, written without building the Decision): ``quyche evaluate --batch``.
+        """
+        try:
+            given = _as_date(as_of, "as_of")
+        except Exception as exc:  # noqa: BLE001
+            raise _public_error(exc) from None
+        return self._many(iter(events), given, False, as_json=True)  # type: ignore[return-value]
 
     def _many(
-        self, it: Iterator[Mapping[str, Any] | EventBase], given: date | None, stop: bool
-    ) -> Iterator[Decision | InvalidEvent]:
-        """The results of ``evaluate_many``: a Decision or an InvalidEvent per event, in order."""
-        assemble = self._assembler.decide
+        self, it: Iterator[Mapping[str, Any] | EventBase], given: date | None, stop: bool, as_json: bool = False
+    ) -> Iterator[Decision | bytes | InvalidEvent]:
+        """The results of ``evaluate_many``: a Decision (or its JSON) or an InvalidEvent per event, in order."""
+        assemble: Callable[..., Decision | bytes] = self._assembler.decide_json if as_json else self._assembler.decide
         start = 0
         while True:
             if self._closed:
@@ -253,7 +285,7 @@ class Regulation:
                 try:
                     parsed = valid[i - start] if valid is not None else parse_event(event)
                     reference = given or parsed.date
-                    fact = event_fact(parsed.__dict__, reference)
+                    fact = self._runtime.fact(parsed.type, parsed.__dict__, reference)  # type: ignore[attr-defined]
                 except Exception as exc:  # noqa: BLE001 - only QuycheErrors leave evaluate_many
                     error = _public_error(exc)
                     if not isinstance(error, InvalidEvent):
@@ -265,7 +297,7 @@ class Regulation:
                 results.append(len(ready))
                 ready.append((parsed, reference, fact))
             start += len(batch)
-            fired: list[list[Unit]] = []
+            fired: list[tuple[RunUnit, ...]] = []
             if ready:
                 try:
                     fired = self._runtime.fire_many([(p.type, fact) for p, _, fact in ready])  # type: ignore[attr-defined]
@@ -333,6 +365,7 @@ class Regulation:
         Idempotent. Afterwards ``evaluate`` and ``evaluate_many`` raise RegulationClosed.
         """
         self._closed = True
+        self._runtime.close()
         self._engine.close()
 
     @property
@@ -369,55 +402,68 @@ def _public_error(exc: Exception) -> QuycheError:
     return EngineError(f"internal error while evaluating: {type(exc).__name__}: {exc}")
 
 
-#: The compiled form of each rule folder content that a live Regulation uses, by digest of the files.
+#: The compiled form of each rule folder content that a live Regulation uses, by the key of its files.
 _SHARED: weakref.WeakValueDictionary[str, _Shared] = weakref.WeakValueDictionary()
 _SHARED_LOCK = threading.Lock()
 
 
-def _digest(root: Path) -> str | None:
-    """A digest of the names and bytes of the files the loader reads in ``root``, or None when an entry
-    is not a regular file of reasonable size (then the loader reports it, and nothing is shared).
-    """
-    h = hashlib.sha256()
-    try:
-        entries = sorted(root.iterdir(), key=lambda p: p.name)
-        for path in entries:
-            if path.suffix not in (".yaml", ".yml"):
-                continue
-            st = path.stat()
-            if not stat.S_ISREG(st.st_mode) or st.st_size > yamlsafe.MAX_BYTES:
-                return None
-            data = path.read_bytes()
-            h.update(f"{path.name}\0{len(data)}\0".encode())
-            h.update(data)
-    except OSError:
-        return None
-    return h.hexdigest()
-
-
-def load(rules_dir: str | Path | None = None, *, engine: EngineName = "auto") -> Regulation:
+def load(rules_dir: str | Path | None = None, *, engine: EngineName = "auto", cache: CacheMode = "auto") -> Regulation:
     """Load, check and compile the rule files (the bundled ones by default) into a Regulation.
 
-    Regulations loaded from identical rule files share their compiled form and, on the durable engine,
-    their durable-rules rulesets (the files are read and compared each time). The first load of the
-    process also builds the holiday calendar of every supported year (about 0.1 s).
+    ``cache``: ``"auto"`` uses the on-disk cache of compiled rules and writes it when it is missing or stale;
+    ``"read"`` uses it but never writes; ``"off"`` always reads, checks and compiles the files (and shares
+    nothing). Regulations loaded (not ``"off"``) from identical rule files share their compiled form and, on
+    the durable engine, their durable-rules rulesets; each has its own engine state and memo.
     """
-    return _load(rules_dir, engine, preload_calendar=True)
-
-
-def _load(rules_dir: str | Path | None, engine: EngineName, preload_calendar: bool) -> Regulation:
-    """``load()``; the command line, which evaluates one event and exits, builds only the years it
-    needs (``preload_calendar=False``).
-    """
+    if cache not in ("auto", "read", "off"):
+        raise QuycheError(f"unknown cache {cache!r}; use 'auto', 'read' or 'off'")
     root = Path(rules_dir) if rules_dir is not None else bundled_rules_dir()
-    key = _digest(root) if root.is_dir() else None
+    if cache == "off":
+        plan = _compile(root)
+        from quyche.rules.cache import calendar_years
+
+        reg = Regulation(plan, engine)
+        calendar_years(reg._run)  # the period's days off, built now (not in an evaluation)
+        return reg
+    from quyche.rules import cache as disk
+
+    key = disk.rules_key(root)
     shared = _SHARED.get(key) if key is not None else None
     if shared is None:
-        shared = _Shared(compile_rules(check(read_rules(root))), preload_calendar)
-        # share it only if the files did not change while they were read
-        if key is not None and _digest(root) == key:
+        found = disk.read(key, str(root)) if key is not None else None
+        if found is not None:
+            run, years = found
+            try:
+                calendar.seed(years)
+            except (KeyError, TypeError, ValueError):
+                pass  # a calendar that does not read back: compile, and write the cache again
+            else:
+                shared = _Shared(run, None, lambda: _recompile(root, key))
+        if shared is None:
+            plan = _compile(root)
+            shared = _Shared(from_plan(plan), plan)
+            years = disk.calendar_years(shared.run)  # the period's days off, built now (not in an evaluation)
+            if key is not None and cache == "auto" and disk.rules_key(root) == key:  # unchanged while it was read
+                disk.write(key, shared.run, years)
+        if key is not None:
             with _SHARED_LOCK:
                 shared = _SHARED.setdefault(key, shared)
-    if preload_calendar:
-        calendar.preload()  # cheap once done (a shared compiled form may come from the command line)
-    return Regulation(shared.compiled, engine, _shared=shared)
+    return Regulation(shared.run, engine, _shared=shared)
+
+
+def _compile(root: Path) -> Plan:
+    from quyche.rules.check import check
+    from quyche.rules.compile import compile_rules
+    from quyche.rules.read import read_rules
+
+    return compile_rules(check(read_rules(root)))
+
+
+def _recompile(root: Path, key: str | None) -> Plan:
+    """The Plan of rule files loaded from the cache, which must still be the files the cache was made from."""
+    from quyche.rules import cache as disk
+
+    plan = _compile(root)
+    if key is None or disk.rules_key(root) != key:
+        raise RuleFileError(str(root), None, "the rule files changed after they were loaded: load them again")
+    return plan

@@ -38,6 +38,11 @@ def _value(field: str, value: Any, lang: Lang) -> str:
     return value_label(field, value, lang)
 
 
+def value_text(field: str, value: Any, lang: Lang = "vi") -> str:
+    """An event's value of ``field`` as the reasons show it (a date as a date, an identifier by its label)."""
+    return _value(field, value, lang)
+
+
 def _dated(field: str) -> bool:
     return field in ("date", "reference_date") or field.endswith(("_date", "_opening", "_start", "_end"))
 

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import atexit
 import faulthandler
 import os
+import shutil
 import sys
+import tempfile
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-import quyche
-from quyche.regulation import Regulation
+# The on-disk cache of compiled rules goes to a folder of this run (inherited by the CLI's subprocesses), never
+# to the user's cache; removed at the end.
+if "QUYCHE_CACHE_DIR" not in os.environ:
+    _cache = tempfile.mkdtemp(prefix="quyche-test-cache-")
+    os.environ["QUYCHE_CACHE_DIR"] = _cache
+    atexit.register(shutil.rmtree, _cache, True)
+
+import quyche  # noqa: E402
+from quyche.regulation import Regulation  # noqa: E402
 
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.register_profile(

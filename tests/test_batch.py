@@ -232,21 +232,21 @@ def test_cli_batch_reports_bad_lines_and_goes_on(tmp_path: Path) -> None:
 
 
 def test_cli_batch_reads_the_input_in_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A bad line does not restart evaluate_many: one call for the whole file."""
+    """A bad line does not restart evaluate_many (its JSON twin): one call for the whole file."""
     calls = []
-    original = quyche.Regulation.evaluate_many
+    original = quyche.Regulation._json_many
 
     def counting(self: quyche.Regulation, *args: Any, **kwargs: Any) -> Any:
-        calls.append(kwargs.get("on_invalid"))
+        calls.append("yield")
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(quyche.Regulation, "evaluate_many", counting)
+    monkeypatch.setattr(quyche.Regulation, "_json_many", counting)
     lines = [json.dumps(e) for e in EVENTS[:40]]
     for i in (3, 9, 17, 30):
         lines[i] = json.dumps({"type": "annual_review", "year": "bad"}) if i % 2 else "{not json"
     result = CliRunner().invoke(main, ["evaluate", "--batch", "--engine", "python", str(_write(tmp_path, lines))])
     assert result.exit_code == 2
-    assert calls.count("yield") == 1  # (the check of --as-of calls it once more with no events)
+    assert calls.count("yield") == 1
     out = [json.loads(x) for x in result.stdout.splitlines()]
     assert [o["line"] for o in out if "error" in o] == [4, 10, 18, 31]
     assert len(out) == 40

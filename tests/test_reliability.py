@@ -45,8 +45,10 @@ PETITION = {
 }
 
 
-def run_py(code: str, timeout: float = 240, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``code`` in a fresh interpreter; a hang fails the test (the child is killed)."""
+def run_py(
+    code: str, timeout: float = 240, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter (``env``: variables added to this one's); a hang fails the test."""
     try:
         return subprocess.run(
             [sys.executable, "-c", textwrap.dedent(code)],
@@ -55,6 +57,7 @@ def run_py(code: str, timeout: float = 240, cwd: Path | None = None) -> subproce
             timeout=timeout,
             check=False,
             cwd=cwd,
+            env=None if env is None else {**os.environ, **env},
         )
     except subprocess.TimeoutExpired as exc:
         err = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else (exc.stderr or "")
@@ -734,25 +737,26 @@ def test_a_symlink_to_a_regular_rule_file_is_read(tmp_path: Path) -> None:
 # --- issue 14 items 6 and 7: the calendar is built at load(); the lifecycle -------------------------
 
 
-def test_evaluation_does_not_build_the_holiday_calendar() -> None:
-    """Issue 14 item 6: load() builds what evaluation needs, so the first working-day deadline costs no
-    more than any other: after load(), evaluation never calls the holidays library."""
-    result = run_py(
-        """
+@pytest.mark.parametrize("cache", ["auto", "off"])
+def test_evaluation_does_not_build_the_holiday_calendar(cache: str, tmp_path: Path) -> None:
+    """Issue 14 item 6, issue 15: load() builds (or reads from the cache) the calendar of the regulation's
+    period and the years around it (2020–2027), so a working-day deadline in those years never calls the
+    holidays library: the first costs no more than any other. Cold (no cache file) and from the cache."""
+    code = """
         import holidays, quyche
-        reg = quyche.load(engine="python")
+        quyche.load(engine="python", cache="CACHE")  # (writes the cache file, with "auto")
+        reg = quyche.load(engine="python", cache="CACHE")
         def boom(*a, **k):
             raise AssertionError("the holiday calendar was built during evaluation")
         holidays.country_holidays = boom
         ev = {"type": "petition_received", "received_by": "doan_dbqh", "kind": "recommendation",
               "competent_body": "judicial"}
-        for year in (1990, 2003, 2024, 2050, 2100):
+        for year in (2020, 2022, 2024, 2026, 2027):
             d = reg.evaluate({**ev, "date": f"{year}-06-03"})
             assert [r.deadline.due for r in d.responsibilities if r.deadline][0] is not None
         print("ok")
-        """,
-        timeout=120,
-    )
+        """.replace("CACHE", cache)
+    result = run_py(code, timeout=120, env={"QUYCHE_CACHE_DIR": str(tmp_path / "cache")})
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "ok"
 
@@ -768,7 +772,7 @@ def test_the_preloaded_calendar_is_the_one_built_year_by_year() -> None:
     try:
         calendar._PRELOADED.clear()
         for year in range(1990, 2101):
-            assert calendar._year_calendar.__wrapped__(year) == saved[year], year
+            assert calendar._library_year.__wrapped__(year) == saved[year], year
     finally:
         calendar._PRELOADED.update(saved)
 

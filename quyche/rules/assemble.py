@@ -21,71 +21,54 @@ Every per-unit part is prepared once, at load time, by :class:`Assembler`:
   fields the body expressions read (``event.X``): that part (a ``_Skeleton``) is memoised by them, bounded;
 * a trace entry — which tests of the unit's condition held, and the reason in words — depends only on the values
   of the fields the condition reads: memoised by them;
-* the models built per event are created from values that are already valid, without re-validating them
-  (:func:`_trusted`; ``tests/test_batch.py`` checks the JSON against a validating round trip).
+* the models built per event are copies of templates validated once (``model_copy(update=…)``, pydantic's
+  supported path for trusted values): the Responsibility and Deadline of each duty, and per skeleton the
+  Decision; ``tests/test_batch.py`` checks every decision against a validating round trip;
+* :meth:`Assembler.decide_json` writes the JSON form (``Decision.model_dump_json()``, byte for byte) from
+  fragments serialised once by pydantic — the skeleton's lists, each prebuilt responsibility, each trace entry —
+  without building the models (``quyche evaluate --batch``).
 
 An Assembler holds only immutable data after construction: it is safe from several threads.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic_core import to_json
 
 from quyche import calendar
 from quyche.chapters.chuong_1 import OFFICE_OF, PARTIES, RECIPIENTS
 from quyche.decision import Citation, Deadline, Decision, DecisionWarning, Responsibility, TraceEntry
-from quyche.events_base import EventBase
 from quyche.labels import label
 from quyche.rules import conditions as C
 from quyche.rules.cite import citation
-from quyche.rules.compile import Plan, Unit, UnitDuty
 from quyche.rules.syntax import Body, leaves
 from quyche.rules.syntax import fields as condition_fields
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from quyche.events_base import EventBase
+    from quyche.rules.runplan import RunDuty, RunPlan, RunUnit
+
 #: A compiled body expression: ``(event, lead) -> bodies`` (the result is only read, never kept).
 BodyFn = Callable[[Any, "str | None"], Sequence[str]]
 
 _RECIPIENTS = frozenset(RECIPIENTS)
-#: ``calendar.period_end`` is a pure function of its arguments (the holidays are fixed once imported): a
+#: ``calendar.period_end`` is a pure function of its arguments (the holidays are fixed once known): a
 #: bounded, thread-safe memo of it (errors are not stored, so a bad date raises every time).
-_period_end = lru_cache(maxsize=4096)(calendar.period_end)
+_period_end = lru_cache(maxsize=16384)(calendar.period_end)
 _NO_BODIES: tuple[str, ...] = ()
+_NULL = b"null"
 
 
-def _trusted(cls: type[M]) -> Callable[..., M]:
-    """A constructor for ``cls`` that skips validation: for values built here from validated data.
-
-    The instance is what ``cls(**values)`` gives when every field is passed: the same ``__dict__`` (in field
-    order), ``model_fields_set`` (all fields) and no extra or private values.
-    """
-    names = tuple(cls.model_fields)
-    all_fields = frozenset(names)
-    new = object.__new__
-    setattr_ = object.__setattr__
-
-    def make(**values: Any) -> M:
-        obj = new(cls)
-        setattr_(obj, "__dict__", {n: values[n] for n in names})
-        setattr_(obj, "__pydantic_fields_set__", set(all_fields))
-        setattr_(obj, "__pydantic_extra__", None)
-        setattr_(obj, "__pydantic_private__", None)
-        return obj
-
-    return make
-
-
-_decision = _trusted(Decision)
-_responsibility = _trusted(Responsibility)
-_deadline = _trusted(Deadline)
-_trace = _trusted(TraceEntry)
+def _json_date(value: date | None) -> bytes:
+    return _NULL if value is None else b'"%s"' % value.isoformat().encode()
 
 
 def compile_body(body: Body) -> BodyFn:
@@ -131,32 +114,108 @@ def _event_fields(body: Body) -> set[str]:
 
 
 @dataclass(frozen=True)
+class _Prebuilt:
+    """A duty's Responsibility for one party without a due date (shared: frozen, no list inside), its JSON, and
+    for a duty with a deadline the JSON around the deadline, so a dated one is written without building it.
+    """
+
+    responsibility: Responsibility
+    json: bytes
+    before_deadline: bytes  # … ``"deadline":`` included
+    after_deadline: bytes
+
+
+@dataclass(frozen=True, eq=False)
 class _Duty:
     party: BodyFn
-    duty: UnitDuty
+    duty: RunDuty
     citation: Citation
-    # the finished Responsibility for each possible party, when it does not depend on a date: with no deadline,
-    # or (``undated``) with a deadline whose anchor date is unknown; shared (they are frozen)
-    prebuilt: dict[str, Responsibility]
+    # the Deadline without a due date (a template), and its JSON up to the due date
+    undated: Deadline | None
+    deadline_head: bytes
+    # per party: the Responsibility when it does not depend on a date (no deadline, or the anchor date unknown),
+    # built the first time a decision needs it, then shared by the decisions that use it
+    built: dict[str, _Prebuilt] = field(default_factory=dict)
 
-    def responsibility(self, party: str, deadline: Deadline | None) -> Responsibility:
+    def deadline(self, due: date, moved: date | None) -> Deadline:
+        assert self.undated is not None
+        return self.undated.model_copy(update={"due": due, "moved_from": moved})
+
+    def pre(self, party: str) -> _Prebuilt:
+        """The prebuilt Responsibility of this duty for ``party`` (two threads may build it at once: equal)."""
+        found = self.built.get(party)
+        if found is None:
+            found = self.built[party] = self._prebuild(party)
+        return found
+
+    def _prebuild(self, party: str) -> _Prebuilt:
         d = self.duty
-        return _responsibility(
-            party=party,
-            duty=d.duty,
-            text_vi=d.text_vi,
-            text_en=d.text_en,
-            mode=d.mode,
-            deadline=deadline,
-            citation=self.citation,
-            provenance=d.provenance.source,
-            basis=d.provenance.basis,
-        )
+        if self.built:  # the first one was validated; the others are copies of it for another party
+            r = next(iter(self.built.values())).responsibility.model_copy(update={"party": party})
+        else:
+            r = Responsibility(
+                party=party,
+                duty=d.duty,
+                text_vi=d.text_vi,
+                text_en=d.text_en,
+                mode=d.mode,
+                deadline=self.undated,
+                citation=self.citation,
+                provenance=d.provenance.source,
+                basis=d.provenance.basis,
+            )
+        js = r.model_dump_json().encode()
+        before = after = b""
+        if self.undated is not None:
+            marker = b'"deadline":' + self.undated.model_dump_json().encode()
+            assert js.count(marker) == 1, js
+            before, after = js.split(marker)
+            before += b'"deadline":'
+        return _Prebuilt(r, js, before, after)
+
+
+@lru_cache(maxsize=8192)
+def _dated(d: _Duty, party: str, due: date, moved: date | None) -> Responsibility:
+    """A duty's Responsibility for one party with its due date (shared: frozen, no list inside)."""
+    return d.pre(party).responsibility.model_copy(update={"deadline": d.deadline(due, moved)})
+
+
+def _duty_plan(d: RunDuty, cite: Citation) -> _Duty:
+    undated = (
+        None
+        if d.days is None
+        else Deadline(days=d.days, unit=d.unit, relation=d.relation, anchor=d.anchor, due=None, moved_from=None)
+    )
+    head = b""
+    if undated is not None:
+        dl_json = undated.model_dump_json().encode()
+        tail = b'null,"moved_from":null}'
+        assert dl_json.endswith(tail), dl_json
+        head = dl_json[: -len(tail)]
+    return _Duty(party=compile_body(d.party), duty=d, citation=cite, undated=undated, deadline_head=head)
+
+
+@dataclass(frozen=True)
+class _Trace:
+    """A unit's trace entry for one combination of tests that held and fields given, and its JSON; when its reason
+    shows values of the event, ``parts`` are the reason's words around them and ``before``/``after`` the JSON
+    around the reason.
+    """
+
+    entry: TraceEntry
+    json: bytes
+    parts: tuple[str, ...]
+    before: bytes
+    after: bytes
+
+
+#: A trace entry for an event: its template, and the reason with the event's values (None: the template's own).
+_Reason = tuple[_Trace, "str | None"]
 
 
 @dataclass(frozen=True)
 class _UnitPlan:
-    unit: Unit
+    unit: RunUnit
     lead: BodyFn | None
     coordinating: tuple[str, ...]
     coordinating_dyn: tuple[BodyFn, ...]
@@ -168,7 +227,7 @@ class _UnitPlan:
     duties: tuple[_Duty, ...]
     warnings: tuple[DecisionWarning, ...]
     trace_fields: tuple[str, ...]  # the fact's fields the trace entry depends on …
-    trace_entry: Callable[[str, tuple[Any, ...]], TraceEntry]  # … and a memo of the entry by their values
+    trace_entry: Callable[[str, dict[str, Any]], _Reason]  # … and the entry for a fact (from templates)
 
 
 def _key(article: int, clause: int | None, point: str | None) -> tuple[int, int, int, str]:
@@ -186,23 +245,66 @@ def _split(bodies: Sequence[Body]) -> tuple[tuple[str, ...], tuple[BodyFn, ...]]
     return tuple(fixed), tuple(dynamic)
 
 
-def _trace_memo(u: Unit) -> tuple[tuple[str, ...], Callable[[str, tuple[Any, ...]], TraceEntry]]:
-    """The trace entry of a unit, memoised by the values of the fields its condition reads (a pure function of
-    them; bounded; thread-safe): which tests held, and the reason in English words.
+#: The most reason templates kept per unit (one per combination of which tests hold and which fields are given).
+_TEMPLATES = 4096
+_HOLE = re.compile("\x00([0-9]+)\x00")
+
+
+def _trace_memo(u: RunUnit) -> tuple[tuple[str, ...], Callable[[str, dict[str, Any]], _Reason]]:
+    """The fields a unit's condition reads, and its trace entry for a fact of them: which tests held, and the
+    reason in English words (a pure function of those fields' values).
+
+    The reason is rendered once per combination of which tests held and which fields the event gives — with a
+    placeholder for each value the words show (a date compared, a value that differs) — and an event fills the
+    placeholders in (:func:`quyche.render.value_text`, what the renderer itself writes there). So an event whose
+    values are new (a date never seen) costs its tests and a few string joins, not a rendering. The tests are
+    compiled the first time they are needed.
     """
-    from quyche.render import reason_words
+    from quyche.render import reason_words, value_text
 
-    tests = tuple(leaves(u.condition))
-    names = tuple(sorted(condition_fields(u.condition) | {C.REFERENCE_DATE}))
+    names = tuple(sorted(condition_fields(u.condition)))
+    compiled: list[tuple[tuple[int, C.Predicate], ...]] = []
+
+    def tests_of() -> tuple[tuple[int, C.Predicate], ...]:
+        if not compiled:
+            compiled.append(tuple((t.index, C.test_predicate(t)) for t in leaves(u.condition)))
+        return compiled[0]
+
+    placeholder = {f: f"\x00{i}\x00" for i, f in enumerate(names)}
     rule, article, row = u.rule_id, u.article, u.row
+    templates: dict[tuple[str, tuple[bool, ...], tuple[bool, ...]], _Trace] = {}
 
-    @lru_cache(maxsize=1024)
-    def entry(event_type: str, values: tuple[Any, ...]) -> TraceEntry:
-        fact = {f: v for f, v in zip(names, values, strict=True) if v is not C.MISSING}
-        truths = {t.index: C.test_holds(t, fact) for t in tests}
-        reason = reason_words(event_type, u.condition, truths, "en", fact)
-        held = [i for i, ok in truths.items() if ok]
-        return _trace(rule=rule, article=article, reason=reason, held=held, row=row)
+    def template(event_type: str, truths: tuple[bool, ...], given: tuple[bool, ...]) -> _Trace:
+        tests = tests_of()
+        fact = {f: placeholder[f] for f, present in zip(names, given, strict=True) if present}
+        truth = {i: ok for (i, _), ok in zip(tests, truths, strict=True)}
+        text = reason_words(event_type, u.condition, truth, "en", fact)
+        parts = tuple(_HOLE.split(text))  # literal, field number, literal, …
+        held = [i for (i, _), ok in zip(tests, truths, strict=True) if ok]
+        made = TraceEntry(rule=rule, article=article, reason=parts[0] if len(parts) == 1 else "", held=held, row=row)
+        js = made.model_dump_json().encode()
+        marker = b'"reason":' + to_json(made.reason)
+        assert js.count(marker) == 1, js
+        before, after = js.split(marker)
+        return _Trace(made, js, parts, before + b'"reason":', after)
+
+    def entry(event_type: str, fact: dict[str, Any]) -> _Reason:
+        tests = compiled[0] if compiled else tests_of()
+        truths = tuple([holds(fact) for _, holds in tests])
+        given = tuple([f in fact for f in names])
+        key = (event_type, truths, given)
+        found = templates.get(key)
+        if found is None:
+            found = template(event_type, truths, given)
+            if len(templates) < _TEMPLATES:
+                templates[key] = found
+        parts = found.parts
+        if len(parts) == 1:
+            return found, None  # the words show no value of the event: one entry for all
+        reason = "".join(
+            [p if k % 2 == 0 else value_text(names[int(p)], fact[names[int(p)]], "en") for k, p in enumerate(parts)]
+        )
+        return found, reason
 
     return names, entry
 
@@ -234,9 +336,9 @@ _NO_LEAD = DecisionWarning(
 class Assembler:
     """Builds Decisions from the units that applied; every unit's static part is prepared in ``__init__``."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: RunPlan) -> None:
         self._plans: dict[str, _UnitPlan] = {u.id: self._plan(plan, u) for u in plan.units}
-        self._articles = plan.outline.articles
+        self._articles = plan.articles
         # the event fields each type's body expressions read (``event.X``) and the fields whose articles a rule
         # cites (``cites: [event.articles]``): with the units that applied, they decide everything but the
         # dates, so the rest of a decision is memoised by them (bounded)
@@ -254,10 +356,18 @@ class Assembler:
             t for t, units in plan.by_type.items() if any(u.cites_from for u in units)
         )
         self._skeleton = lru_cache(maxsize=8192)(self._build_skeleton)
+        # per skeleton (kept alive by the memos that name it): the trace by the values of the fields the units'
+        # conditions read, the responsibilities and warnings by the dates of the duties' anchors
+        self._reasons = lru_cache(maxsize=4096)(self._build_reasons)
+        self._trace_models = lru_cache(maxsize=4096)(self._build_trace_models)
+        self._trace_json = lru_cache(maxsize=4096)(self._build_trace_json)
+        self._dues = lru_cache(maxsize=4096)(self._build_dues)
+        self._duty_models = lru_cache(maxsize=4096)(self._build_duty_models)
+        self._duty_json = lru_cache(maxsize=4096)(self._build_duty_json)
 
     @staticmethod
-    def _plan(plan: Plan, u: Unit) -> _UnitPlan:
-        articles = plan.outline.articles
+    def _plan(plan: RunPlan, u: RunUnit) -> _UnitPlan:
+        articles = plan.articles
         cites: dict[tuple[int, int, int, str], Citation] = {}
 
         def cite(article: int, clause: int | None, point: str | None) -> Citation:
@@ -266,22 +376,10 @@ class Assembler:
                 cites[key] = citation(articles, article, clause, point)
             return cites[key]
 
-        cite(u.article, u.rule.rule.clause, u.rule.rule.point)
+        cite(u.article, u.clause, u.point)
         for art in u.cites:
             cite(art, None, None)
-        duties: list[_Duty] = []
-        for d in u.duties:
-            duty = _Duty(party=compile_body(d.party), duty=d, citation=cite(d.article, d.clause, d.point), prebuilt={})
-            undated = (
-                None
-                if d.days is None
-                else Deadline(
-                    days=d.days, unit=d.unit, relation=d.relation, anchor=d.anchor, due=None, moved_from=None
-                )
-            )
-            parties = compile_body(d.party)(None, None) if _fixed(d.party) else RECIPIENTS
-            duty.prebuilt.update({party: duty.responsibility(party, undated) for party in parties})
-            duties.append(duty)
+        duties = [_duty_plan(d, cite(d.article, d.clause, d.point)) for d in u.duties]
         warnings: dict[tuple[str, str], DecisionWarning] = {}
         for code, vi, en in u.warnings:
             warnings.setdefault((code, en), DecisionWarning(code=code, message=en, message_vi=vi))
@@ -305,51 +403,154 @@ class Assembler:
             trace_entry=trace_entry,
         )
 
-    def decide(self, event: EventBase, units: Sequence[Unit], fact: dict[str, Any], reference: date | None) -> Decision:
+    def _parts(
+        self, event: EventBase, units: Sequence[RunUnit], fact: dict[str, Any], reference: date | None
+    ) -> tuple[_Skeleton, tuple[Any, ...] | None, tuple[Any, ...]]:
+        """The skeleton of an event's decision, the key of its responsibilities (the dates of the duties' anchors
+        and, when a duty may have lapsed before it, the event's date; None: no duty has a deadline) and the key
+        of its trace (the values of the fields the units' conditions read).
+        """
+        fields = event.__dict__  # the model's field values (an anchor may name a field the model lacks)
+        event_type: str = fields["type"]
+        named = tuple([fields.get(f) for f in self._body_fields[event_type]])
+        if event_type in self._listed:  # a list (``event.articles``) is a tuple in the memo's key
+            named = tuple([tuple(v) if isinstance(v, list) else v for v in named])
+        sk = self._skeleton(event_type, tuple([u.id for u in units]), named)
+        missing = C.MISSING
+        traced = tuple([fact.get(f, missing) for f in sk.trace_fields])
+        if not sk.anchors:
+            return sk, None, traced
+        dated = tuple([reference if a == C.REFERENCE_DATE else fields.get(a) for a in sk.anchors])
+        return sk, (*dated, event.date if sk.may_lapse else None), traced
+
+    def decide(
+        self, event: EventBase, units: Sequence[RunUnit], fact: dict[str, Any], reference: date | None
+    ) -> Decision:
         """The Decision for ``event`` given the units that applied, in firing order."""
-        event_type = str(event.type)  # type: ignore[attr-defined]
-        named = tuple([getattr(event, f, None) for f in self._body_fields[event_type]])
-        if event_type in self._listed:
-            named = tuple(tuple(v) if isinstance(v, list) else v for v in named)
-        sk = self._skeleton(event_type, tuple(u.id for u in units), named)
-        responsibilities: list[Responsibility] = []
-        deadlines: dict[int, Deadline] = {}
+        sk, dated, traced = self._parts(event, units, fact, reference)
+        responsibilities, warnings = sk.undated if dated is None else self._duty_models(sk, dated)
+        return sk.template.model_copy(
+            update={
+                "event_id": event.id,
+                "reference_date": reference,
+                "coordinating": list(sk.coordinating),
+                "notified": list(sk.notified),
+                "advising": list(sk.advising),
+                "modes": list(sk.modes),
+                "responsibilities": list(responsibilities),
+                "citations": list(sk.citations),
+                "warnings": list(warnings),
+                "trace": list(self._trace_models(sk, traced)),
+            }
+        )
+
+    def decide_json(
+        self, event: EventBase, units: Sequence[RunUnit], fact: dict[str, Any], reference: date | None
+    ) -> bytes:
+        """``decide(...).model_dump_json()`` (byte for byte, UTF-8), written from fragments without the models."""
+        sk, dated, traced = self._parts(event, units, fact, reference)
+        if sk.json_head is None:  # pragma: no cover - the fragments did not reproduce pydantic's JSON
+            return self.decide(event, units, fact, reference).model_dump_json().encode()
+        duties, warnings = sk.undated_json if dated is None else self._duty_json(sk, dated)
+        return b"".join(
+            (
+                sk.json_head,
+                _NULL if event.id is None else to_json(event.id),
+                b',"reference_date":',
+                _json_date(reference),
+                sk.json_middle,
+                duties,
+                sk.json_citations,
+                warnings,
+                b'],"trace":[',
+                self._trace_json(sk, traced),
+                b"]}",
+            )
+        )
+
+    # The per-event parts, each memoised by the skeleton and its key (the skeleton is kept alive by the memos
+    # that name it); the models and the JSON are built and kept apart, so each path builds only what it needs.
+
+    def _build_reasons(self, sk: _Skeleton, traced: tuple[Any, ...]) -> tuple[_Reason, ...]:
+        missing = C.MISSING
+        fact = {f: v for f, v in zip(sk.trace_fields, traced, strict=True) if v is not missing}
+        return tuple([p.trace_entry(sk.event_type, fact) for p in sk.plans])
+
+    def _build_trace_models(self, sk: _Skeleton, traced: tuple[Any, ...]) -> tuple[TraceEntry, ...]:
+        return tuple(
+            t.entry if reason is None else t.entry.model_copy(update={"reason": reason})
+            for t, reason in self._reasons(sk, traced)
+        )
+
+    def _build_trace_json(self, sk: _Skeleton, traced: tuple[Any, ...]) -> bytes:
+        reasons = self._reasons(sk, traced)
+        return b",".join([t.json if reason is None else t.before + to_json(reason) + t.after for t, reason in reasons])
+
+    def _build_dues(
+        self, sk: _Skeleton, dated: tuple[Any, ...]
+    ) -> tuple[tuple[_Due, ...], tuple[DecisionWarning, ...]]:
+        """Each duty's prebuilt form with its due date and the day it was moved from (None: undated), and the
+        warnings (the skeleton's, and any ``deadline_already_passed``), for these anchor dates.
+        """
+        by_anchor = dict(zip(sk.anchors, dated[:-1], strict=True))
+        dues: dict[int, tuple[date | None, date | None]] = {}
+        items: list[_Due] = []
         unknown_calendar = False
         for i, d, party in sk.duties:
-            if d.duty.days is None:
-                responsibilities.append(d.prebuilt[party])
+            pre = d.pre(party)
+            if d.undated is None:
+                items.append((pre, d, None, None))
                 continue
-            dl = deadlines.get(i)
-            if dl is None:
+            due = dues.get(i)
+            if due is None:
                 try:
-                    dl = _deadline_for(d.duty, event, reference)
-                except (ValueError, OverflowError):  # a date the calendar does not cover: due unknown
-                    u = d.duty
-                    dl = _deadline(
-                        days=u.days, unit=u.unit, relation=u.relation, anchor=u.anchor, due=None, moved_from=None
-                    )
-                    unknown_calendar = True
-                deadlines[i] = dl
-            responsibilities.append(d.prebuilt[party] if dl.due is None else d.responsibility(party, dl))
-        lapsed = _lapsed_warnings(responsibilities, event.date) if deadlines and event.date is not None else ()
-        missing = C.MISSING
-        trace = [
-            plan.trace_entry(event_type, tuple([fact.get(f, missing) for f in plan.trace_fields])) for plan in sk.plans
-        ]
-        return _decision(
-            event_type=event_type,
-            event_id=event.id,
-            reference_date=reference,
-            lead=sk.lead,
-            coordinating=list(sk.coordinating),
-            notified=list(sk.notified),
-            advising=list(sk.advising),
-            modes=list(sk.modes),
-            responsibilities=responsibilities,
-            citations=list(sk.citations),
-            warnings=_warnings(sk.warnings, lapsed, unknown_calendar),
-            trace=trace,
+                    due = _due(d.duty, by_anchor.get(str(d.duty.anchor)))
+                except (ValueError, OverflowError):  # a day the calendar does not cover: the due date is unknown
+                    due, unknown_calendar = _UNDATED, True
+                dues[i] = due
+            items.append((pre, d, due[0], due[1]))
+        happened = dated[-1]
+        extra = _lapsed_warnings(items, happened) if happened is not None else ()
+        if unknown_calendar:
+            extra = (*extra, CALENDAR_UNKNOWN)
+        return tuple(items), (tuple(sorted((*sk.warnings, *extra), key=_code)) if extra else sk.warnings)
+
+    def _build_duty_models(
+        self, sk: _Skeleton, dated: tuple[Any, ...]
+    ) -> tuple[tuple[Responsibility, ...], tuple[DecisionWarning, ...]]:
+        items, warnings = self._dues(sk, dated)
+        return (
+            tuple(
+                pre.responsibility if due is None else _dated(d, pre.responsibility.party, due, moved)
+                for pre, d, due, moved in items
+            ),
+            warnings,
         )
+
+    def _build_duty_json(self, sk: _Skeleton, dated: tuple[Any, ...]) -> tuple[bytes, bytes]:
+        items, warnings = self._dues(sk, dated)
+        parts = []
+        for pre, d, due, moved in items:
+            if due is None:
+                parts.append(pre.json)
+            else:
+                parts.append(
+                    b"".join(
+                        (
+                            pre.before_deadline,
+                            d.deadline_head,
+                            _json_date(due),
+                            b',"moved_from":',
+                            _json_date(moved),
+                            b"}",
+                            pre.after_deadline,
+                        )
+                    )
+                )
+        warnings_json = (
+            sk.json_warnings if warnings is sk.warnings else b",".join(w.model_dump_json().encode() for w in warnings)
+        )
+        return b",".join(parts), warnings_json
 
     def _build_skeleton(self, event_type: str, unit_ids: tuple[str, ...], named: tuple[Any, ...]) -> _Skeleton:
         """Everything of a decision that depends only on the units that applied and on the event fields that
@@ -409,24 +610,85 @@ class Assembler:
         out_notified = notified - coordinating
         if lead:
             out_notified.discard(lead)
-        return _Skeleton(
+        sk_warnings = tuple(warnings[k] for k in sorted(warnings))
+        sk_citations = tuple(citations[k] for k in sorted(citations))
+        # the template every decision with this skeleton is a copy of: validated once, here
+        template = Decision(
+            event_type=event_type,
+            event_id=None,
+            reference_date=None,
             lead=lead,
-            coordinating=tuple(sorted(coordinating)),
-            notified=tuple(sorted(out_notified)),
-            advising=tuple(sorted(advising)),
-            modes=tuple(sorted(modes)),
-            citations=tuple(citations[k] for k in sorted(citations)),
-            warnings=tuple(warnings[k] for k in sorted(warnings)),
+            coordinating=sorted(coordinating),
+            notified=sorted(out_notified),
+            advising=sorted(advising),
+            modes=sorted(modes),
+            responsibilities=[],
+            citations=list(sk_citations),
+            warnings=list(sk_warnings),
+            trace=[],
+        )
+        head, middle, cites_json, warnings_json = _fragments(template)
+        undated = [d.pre(party) for _, d, party in duties]
+        return _Skeleton(
+            event_type=event_type,
+            template=template,
+            coordinating=tuple(template.coordinating),
+            notified=tuple(template.notified),
+            advising=tuple(template.advising),
+            modes=tuple(template.modes),
+            citations=sk_citations,
+            warnings=sk_warnings,
             duties=tuple(duties),
             plans=tuple(plans),
+            may_lapse=any(d.duty.relation == "before" and d.duty.anchor != "date" for _, d, _ in duties),
+            trace_fields=tuple(sorted({f for p in plans for f in p.trace_fields})),
+            anchors=tuple(sorted({str(d.duty.anchor) for _, d, _ in duties if d.undated is not None})),
+            undated=(tuple(pre.responsibility for pre in undated), sk_warnings),
+            undated_json=(b",".join(pre.json for pre in undated), warnings_json),
+            json_head=head,
+            json_middle=middle,
+            json_citations=cites_json,
+            json_warnings=warnings_json,
         )
 
 
-@dataclass(frozen=True)
+def _fragments(template: Decision) -> tuple[bytes | None, bytes, bytes, bytes]:
+    """The JSON of a skeleton's decision around its per-event parts: up to ``"event_id":``; from the lead to
+    ``"responsibilities":[``; from its end through ``"warnings":[``; the skeleton's warnings. Checked against
+    pydantic's own JSON of the template: the head is None (no fast path) if they differ.
+    """
+
+    def items(models: Sequence[Citation | DecisionWarning]) -> bytes:
+        return b",".join(m.model_dump_json().encode() for m in models)
+
+    head = b'{"event_type":' + to_json(template.event_type) + b',"event_id":'
+    middle = b"".join(
+        (
+            b',"lead":',
+            to_json(template.lead),
+            b',"coordinating":',
+            to_json(template.coordinating),
+            b',"notified":',
+            to_json(template.notified),
+            b',"advising":',
+            to_json(template.advising),
+            b',"modes":',
+            to_json(template.modes),
+            b',"responsibilities":[',
+        )
+    )
+    cites = b'],"citations":[' + items(template.citations) + b'],"warnings":['
+    warnings = items(template.warnings)
+    mine = head + b'null,"reference_date":null' + middle + cites + warnings + b'],"trace":[]}'
+    return (head if mine == template.model_dump_json().encode() else None), middle, cites, warnings
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a key of the per-skeleton memos
 class _Skeleton:
     """The part of a decision shared by every event with the same units and named bodies."""
 
-    lead: str | None
+    event_type: str
+    template: Decision  # validated once; decisions are copies of it with their own lists
     coordinating: tuple[str, ...]
     notified: tuple[str, ...]
     advising: tuple[str, ...]
@@ -435,9 +697,18 @@ class _Skeleton:
     warnings: tuple[DecisionWarning, ...]
     duties: tuple[tuple[int, _Duty, str], ...]  # (the duty's identity, the duty, the party), in order
     plans: tuple[_UnitPlan, ...]
+    may_lapse: bool  # some duty is due before a later date (see _lapsed_warnings)
+    trace_fields: tuple[str, ...]  # the fields the units' conditions read (the trace's memo key)
+    anchors: tuple[str, ...]  # the dates the duties' deadlines count from (the responsibilities' memo key)
+    undated: tuple[tuple[Responsibility, ...], tuple[DecisionWarning, ...]]  # with no deadline: the
+    undated_json: tuple[bytes, bytes]  # responsibilities and warnings, and their JSON
+    json_head: bytes | None
+    json_middle: bytes
+    json_citations: bytes
+    json_warnings: bytes
 
 
-def _bodies_of(u: Unit) -> list[Body]:
+def _bodies_of(u: RunUnit) -> list[Body]:
     """Every body expression a unit uses."""
     out = [*u.coordinating, *u.notified, *u.advising, *(d.party for d in u.duties)]
     return [u.lead, *out] if u.lead is not None else out
@@ -447,56 +718,54 @@ def _code(w: DecisionWarning) -> tuple[str, str]:
     return (w.code, w.message)
 
 
-def _lapsed_warnings(responsibilities: Sequence[Responsibility], happened: date) -> tuple[DecisionWarning, ...]:
+#: A duty of a decision: its prebuilt form, the duty, its due date and the day that was moved from (or None).
+_Due = tuple[_Prebuilt, _Duty, "date | None", "date | None"]
+
+
+def _lapsed_warnings(duties: Sequence[_Due], happened: date) -> tuple[DecisionWarning, ...]:
     """A ``deadline_already_passed`` warning for each duty due a number of days *before* a later date (a
     session's opening, a submission, the start of a supervision) whose due date is earlier than the
     event's own date: the time limit had lapsed when the event took place (review D7). A duty counted
     back from the event's own date (a notice before a reception day) is preparatory and never warned.
     """
-    from quyche.explain import ANCHOR_LABELS  # the anchors in words (explain imports nothing from here)
-
     out = []
-    for r in responsibilities:
-        dl = r.deadline
-        if dl is None or dl.due is None or dl.relation != "before" or dl.anchor == "date" or dl.due >= happened:
+    for pre, d, due, _ in duties:
+        dl = d.duty
+        if due is None or dl.relation != "before" or dl.anchor == "date" or due >= happened:
             continue
-        due, day = (f"{x.day:02d}/{x.month:02d}/{x.year}" for x in (dl.due, happened))
+        from quyche.explain import ANCHOR_LABELS  # the anchors in words (explain imports nothing from here)
+
+        assert dl.anchor is not None
+        party, name = pre.responsibility.party, dl.duty
+        due_vi, day_vi = (f"{x.day:02d}/{x.month:02d}/{x.year}" for x in (due, happened))
         vi_anchor, en_anchor = ANCHOR_LABELS.get(dl.anchor, (dl.anchor, dl.anchor))
         vi_unit, en_unit = ("ngày làm việc", "working days") if dl.unit == "working_days" else ("ngày", "days")
         out.append(
             DecisionWarning(
                 code="deadline_already_passed",
                 message=(
-                    f"The {label(r.party, 'en')} had to act at least {dl.days} {en_unit} before {en_anchor}, that is "
-                    f"by {dl.due.isoformat()}, before the event's date {happened.isoformat()}: the time limit had "
-                    f"passed when the event took place (duty {r.duty})."
+                    f"The {label(party, 'en')} had to act at least {dl.days} {en_unit} before {en_anchor}, that is "
+                    f"by {due.isoformat()}, before the event's date {happened.isoformat()}: the time limit had "
+                    f"passed when the event took place (duty {name})."
                 ),
                 message_vi=(
-                    f"{label(r.party)} phải thực hiện chậm nhất {dl.days} {vi_unit} trước {vi_anchor}, tức là "
-                    f"ngày {due}, trước ngày {day} của sự việc: thời hạn đã hết khi sự việc diễn ra (trách nhiệm "
-                    f"{r.duty})."
+                    f"{label(party)} phải thực hiện chậm nhất {dl.days} {vi_unit} trước {vi_anchor}, tức là "
+                    f"ngày {due_vi}, trước ngày {day_vi} của sự việc: thời hạn đã hết khi sự việc diễn ra (trách "
+                    f"nhiệm {name})."
                 ),
             )
         )
     return tuple(out)
 
 
-def _warnings(
-    base: Sequence[DecisionWarning], lapsed: Sequence[DecisionWarning], unknown_calendar: bool
-) -> list[DecisionWarning]:
-    """The skeleton's warnings, with those of this event's dates (lapsed time limits, an unknown calendar)."""
-    if not lapsed and not unknown_calendar:
-        return list(base)
-    return sorted((*base, *lapsed, *((CALENDAR_UNKNOWN,) if unknown_calendar else ())), key=_code)
+_UNDATED: tuple[None, None] = (None, None)
 
 
-def _deadline_for(d: UnitDuty, event: EventBase, reference: date | None) -> Deadline:
-    """The deadline of a duty for this event, with its due date when the anchor date is known."""
+def _due(d: RunDuty, anchor: Any) -> tuple[date | None, date | None]:
+    """A duty's due date counted from the anchor's date and the day it was moved from, or ``(None, None)`` when
+    the anchor date is not known.
+    """
     assert d.days is not None and d.anchor is not None
-    if d.anchor == C.REFERENCE_DATE:
-        anchor = reference
-    else:
-        value = getattr(event, d.anchor, None)
-        anchor = value if isinstance(value, date) else None
-    due, moved = _period_end(anchor, d.days, d.unit, d.relation) if anchor is not None else (None, None)
-    return _deadline(days=d.days, unit=d.unit, relation=d.relation, anchor=d.anchor, due=due, moved_from=moved)
+    if not isinstance(anchor, date):
+        return _UNDATED
+    return _period_end(anchor, d.days, d.unit, d.relation)

@@ -168,6 +168,28 @@ def holds(node: NormalNode | None, fact: Mapping[str, Any]) -> bool:
     return bool(_CMP[op](value, target))
 
 
+def partial(node: NormalNode | None, field: str, value: Any) -> bool | None:
+    """What a normal-form condition is when only ``field`` is known (``value``, or MISSING): True or False when
+    that decides it whatever the other fields are, else None. Sound: a False here is False for every fact with
+    this value of the field.
+    """
+    if node is None:
+        return True
+    if "all" in node or "any" in node:
+        every = "all" in node
+        out: bool | None = every
+        for n in _children(node):
+            r = partial(n, field, value)
+            if r is (not every):
+                return not every
+            if r is None:
+                out = None
+        return out
+    if node["field"] != field or "ref" in node:  # another field decides it (a reference: two fields)
+        return None
+    return holds(node, {} if value is MISSING else {field: value})
+
+
 def fields_of(node: NormalNode | None) -> set[str]:
     """The event fields a normal-form condition reads (both sides of a field reference)."""
     if node is None:
@@ -269,6 +291,11 @@ def compile_predicate(node: NormalNode | None) -> Predicate:
 def test_holds(t: Test, fact: Mapping[str, Any]) -> bool:
     """Whether one test of a rule file holds of a fact (the meaning :func:`lower` preserves)."""
     return holds(_lower_test(t, False), fact)
+
+
+def test_predicate(t: Test) -> Predicate:
+    """``test_holds(t, ·)`` compiled once (:func:`compile_predicate` of the test's normal form)."""
+    return compile_predicate(_lower_test(t, False))
 
 
 def syntax_holds(node: Node | None, truths: Mapping[int, bool]) -> bool:

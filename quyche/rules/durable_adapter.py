@@ -54,8 +54,7 @@ from typing import Any, NamedTuple
 
 from quyche.errors import EngineError, RegulationClosed, RuleFileError
 from quyche.rules import conditions as C
-from quyche.rules.compile import Plan as RulePlan
-from quyche.rules.compile import Unit
+from quyche.rules.runplan import RunPlan, RunUnit
 
 try:  # the C extension may fail to build or import (e.g. on Python 3.13 without the CPPFLAGS fix)
     import durable_rules_engine
@@ -74,6 +73,7 @@ except Exception as exc:  # noqa: BLE001 - any import failure means "use the pyt
 _LOCK = threading.Lock()  # process-wide: the C engine is not thread-safe (re-created after fork)
 _NAMES = itertools.count()
 _MARK = "__ev"
+_ABSENT: Any = object()
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -326,10 +326,10 @@ class Plan:
     fields: dict[str, tuple[tuple[str, str], ...]]
 
 
-def _rule_error(rule: Unit, event_type: str, limit: str, count: int, note: str = "") -> RuleFileError:
+def _rule_error(rule: RunUnit, event_type: str, limit: str, count: int, note: str = "") -> RuleFileError:
     lim = LIMITS[limit]
     return RuleFileError(
-        rule.rule.path,
+        rule.path,
         None,
         f"rule {rule.id!r} ({event_type} events) is beyond the durable-rules engine: {lim.what}: {count}, "
         f"at most {lim.allowed} (measured limit {lim.measured}){note}; simplify or split the rule",
@@ -337,7 +337,7 @@ def _rule_error(rule: Unit, event_type: str, limit: str, count: int, note: str =
     )
 
 
-def _pieces(rule: Unit, event_type: str) -> list[C.NormalNode | None]:
+def _pieces(rule: RunUnit, event_type: str) -> list[C.NormalNode | None]:
     """The rule's condition, split into pieces each of which fits in a ruleset on its own."""
     first = _fits_alone(rule.when)
     if first is None:
@@ -361,7 +361,7 @@ def _pieces(rule: Unit, event_type: str) -> list[C.NormalNode | None]:
     return out
 
 
-def plan(reg: RulePlan) -> Plan:
+def plan(reg: RunPlan) -> Plan:
     """Spread each event type's rules over rulesets that keep every limit of :data:`LIMITS`; raise a
     RuleFileError naming the event type, the rule, the count and the limit for what cannot be spread.
 
@@ -528,7 +528,7 @@ class DurableEngine:
 
     name = "durable"
 
-    def __init__(self, reg: RulePlan, the_plan: Plan | None = None) -> None:
+    def __init__(self, reg: RunPlan, the_plan: Plan | None = None) -> None:
         if IMPORT_ERROR is not None:
             raise EngineError(f"durable-rules is not available: {IMPORT_ERROR}")
         the_plan = the_plan if the_plan is not None else plan(reg)
@@ -557,12 +557,31 @@ class DurableEngine:
         self._release.atexit = False  # at exit the process frees everything at once
 
     def _message(self, event_type: str, fact: dict[str, Any]) -> str | None:
+        """The fact as durable's JSON message: the fields the type's rules read, in a fixed order, and the marker.
+
+        Written directly (the same JSON as ``json.dumps``): identifiers, numbers and true/false need no escaping;
+        any other text goes through the JSON encoder.
+        """
         fields = self._fields.get(event_type)
         if fields is None:
             return None
-        message = {name: fact[f] for f, name in fields if f in fact}
-        message[_MARK] = 1
-        return _dumps(message)
+        parts = []
+        absent = _ABSENT
+        for f, name in fields:
+            v = fact.get(f, absent)
+            if v is absent:
+                continue
+            kind = type(v)
+            if kind is str and v.isascii() and v.isidentifier():
+                parts.append(f'"{name}":"{v}"')
+            elif kind is bool:
+                parts.append(f'"{name}":true' if v else f'"{name}":false')
+            elif kind is int:
+                parts.append(f'"{name}":{v}')
+            else:
+                parts.append(f'"{name}":{_dumps(v)}')
+        parts.append(f'"{_MARK}":1')
+        return "{" + ",".join(parts) + "}"
 
     @staticmethod
     def _fire_locked(rs: _Ruleset, message: str, fired: list[str]) -> None:

@@ -264,7 +264,8 @@ def explain(
     if amendment is not None:
         from quyche.impact import explain_with_amendment
 
-        click.echo(explain_with_amendment(reg, amendment, event, lang, as_of=as_of, why_not=why_not), nl=False)  # type: ignore[arg-type]
+        text = explain_with_amendment(reg, amendment, event, lang, as_of=as_of, why_not=why_not, short=short)  # type: ignore[arg-type]
+        click.echo(text, nl=False)
         return
     if why_not is not None:
         from quyche.why import why_not_text

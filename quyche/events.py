@@ -277,12 +277,15 @@ def _precheck(data: Mapping[Any, Any]) -> None:
     without a field) and strings that are not text (a lone surrogate, which no output can encode).
     """
     for key, value in data.items():
+        kind = type(value)
+        if (kind is str and value.isascii()) or kind is int or kind is bool or value is None:
+            continue  # the common case, first: nothing to check (per-event hot path)
         if isinstance(value, (list, tuple, Mapping)) and _too_deep(value):
             where = short_repr(key) if not isinstance(key, str) else key[:100]
             raise InvalidEvent(
                 f"invalid event: {where}: nested too deeply", [{"loc": [key], "msg": f"{where}: nested too deeply"}]
             )
-        if type(value) is str and not value.isascii():
+        if kind is str:
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError as exc:

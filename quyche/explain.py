@@ -42,6 +42,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "duties": ("Trách nhiệm", "Responsibilities"),
     "deadline": ("Thời hạn", "Deadline"),
     "basis": ("Căn cứ", "Basis"),
+    "duty_code": ("Mã nhiệm vụ", "Duty code"),
     "warnings": ("Lưu ý", "Warnings"),
     "reasons": ("Các quy định đã áp dụng", "Reasons (rules applied and the conditions met)"),
     "because": ("Căn cứ áp dụng", "Because"),
@@ -282,6 +283,7 @@ def _duty_lines(decision: Decision, lang: Lang) -> list[str]:
             basis = f"; {r.basis}" if r.basis else ""
             where = cite.provision(r.citation.article, r.citation.clause, r.citation.point, lang)
             lines.append(f"      {_t('basis', lang)}: {where} [{prov}{basis}]")
+            lines.append(f"      {_t('duty_code', lang)}: {r.duty}")  # what a case file's ``done`` entries name
     return lines
 
 

@@ -1142,10 +1142,12 @@ def explain_with_amendment(
     *,
     as_of: date | str | None = None,
     why_not: str | None = None,
+    short: bool = False,
 ) -> str:
     """``quyche explain EVENT --amendment FILE``: the explanation under the rules as amended (by the rules in
     force on the event's reference date); for an ``amendment_proposed`` event, followed by the impact of the
-    amendment over every combination of the event table (computed on the python engine).
+    amendment over every combination of the event table (computed on the python engine). ``short``: the
+    short explanation (``--short``), as without an amendment.
     """
     from quyche.explain import explain
     from quyche.why import why_not_text
@@ -1156,7 +1158,9 @@ def explain_with_amendment(
         if why_not is not None:
             return why_not_text(amended.why_not(event, why_not, as_of=as_of), lang)  # type: ignore[arg-type]
         decision = amended.evaluate(event, as_of=as_of)
-        text = explain(decision, lang, regulation=amended.version_for(decision.reference_date), event=event)
+        text = explain(
+            decision, lang, regulation=amended.version_for(decision.reference_date), event=event, short=short
+        )
         if decision.event_type != "amendment_proposed":
             return text
         before, after = reg, amended

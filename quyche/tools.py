@@ -248,7 +248,7 @@ def identifiers_markdown(lang: Lang) -> str:
 
 def warnings_markdown(reg: Plan, lang: Lang) -> str:
     """Every warning code a decision may carry: the rules' own and the built-in ones."""
-    from quyche.rules.assemble import _NO_LEAD, _NO_RULE
+    from quyche.rules.assemble import _NO_LEAD, _NO_RULE, CALENDAR_UNKNOWN
 
     vi = lang == "vi"
     codes: dict[str, tuple[list[int], str]] = {}
@@ -262,9 +262,17 @@ def warnings_markdown(reg: Plan, lang: Lang) -> str:
     for code in sorted(codes):
         articles, message = codes[code]
         out.append(f"| `{code}` | {', '.join(map(str, sorted(articles)))} | {_cell(message)} |")
-    for builtin in (_NO_LEAD, _NO_RULE):  # added by the decision step, not by a rule
+    for builtin in (_NO_LEAD, _NO_RULE, CALENDAR_UNKNOWN):  # added by the decision step, not by a rule
         text = (builtin.message_vi or builtin.message) if vi else builtin.message
         out.append(f"| `{builtin.code}` | — | {_cell(text)} |")
+    lapsed = (  # one message per duty, worded with its party, days and dates: described here
+        "Một nhiệm vụ phải làm chậm nhất N ngày trước một ngày sau (ngày khai mạc kỳ họp, ngày trình, ngày bắt "
+        "đầu giám sát) có hạn trước ngày của chính sự việc: thời hạn đã hết khi sự việc diễn ra."
+        if vi
+        else "A duty due N days before a later date (a session's opening, a submission, the start of a "
+        "supervision) falls due before the event's own date: the time limit had passed when the event took place."
+    )
+    out.append(f"| `deadline_already_passed` | — | {_cell(lapsed)} |")
     return "\n".join(out)
 
 

@@ -160,6 +160,11 @@ def test_a_complaint_submitted_through_the_form(client: TestClient, python_reg: 
     assert "sự kiện nêu: loại đơn: khiếu nại" in page.text
     assert "trong thời hạn 10 ngày làm việc kể từ" in page.text
     assert 'value="btt_ubmttq" selected' in page.text  # the form keeps what was entered
+    assert "citizen" in decision.notified  # told the result: under "Thông báo, công khai", as quyche explain has it
+    informed = page.text.split('<dd id="informed">', 1)[1].split("</dd>", 1)[0]
+    sent = page.text.split('<dd id="notified">', 1)[1].split("</dd>", 1)[0]
+    assert label("citizen") in informed and label("citizen") not in sent
+    assert "<dt>Thông báo, công khai</dt>" in page.text and "Ngày làm căn cứ áp dụng" in page.text
     english = client.post("/en/su-kien.html", data=form).text
     assert "Lead body (chủ trì): <strong>Provincial People&#39;s Committee</strong>" in english
     assert "Rules that did not apply, and why" in english

@@ -522,6 +522,22 @@ def test_explain_another_event_under_the_amended_rules(tmp_path: Path) -> None:
     assert "(btt_ubmttq)" in chairs
 
 
+def test_explain_short_with_an_amendment_is_the_short_explanation(tmp_path: Path) -> None:
+    """``--short`` is kept with ``--amendment``: the same text as the short explanation of the amended rules."""
+    event = tmp_path / "review.yaml"
+    event.write_text("type: annual_review\nyear: 2025\ndate: 2025-05-05\n", encoding="utf-8")
+    full = run("explain", str(event), "--amendment", str(HOST_2025), "--lang", "en")
+    short = run("explain", str(event), "--amendment", str(HOST_2025), "--lang", "en", "--short")
+    assert full.exit_code == 0 and short.exit_code == 0, short.output
+    amended = quyche.load(engine="python").amend(HOST_2025)
+    review = {"type": "annual_review", "year": 2025, "date": "2025-05-05"}
+    from quyche.explain import explain
+
+    expected = explain(amended.evaluate(review), "en", regulation=amended, event=review, short=True)
+    assert short.stdout == expected
+    assert len(short.stdout) < len(full.stdout)
+
+
 def test_the_committed_impact_reports_name_no_path_outside_the_repository() -> None:
     for report in (ROOT / "examples" / "amendments").glob("*.impact*.md"):
         text = report.read_text(encoding="utf-8")
@@ -543,3 +559,12 @@ def test_an_invalid_scenario_event_is_left_out_of_the_comparison(tmp_path: Path)
     )
     assert [c.event for c in scenario_cases([f])] == [{"type": "annual_review", "year": 2025}]
     assert quyche.load(engine="python").evaluate({"type": "annual_review", "year": 2025}).lead == "btt_ubmttq"
+
+
+def test_the_guide_quotes_the_summary_of_the_committed_impact_report() -> None:
+    """docs/amendments*.md show ``impact.summary`` of the Điều 19 example: the figure of its committed report."""
+    report = (ROOT / "examples" / "amendments" / "dieu_19_host_2025.impact.en.md").read_text(encoding="utf-8")
+    closing = report.rstrip().splitlines()[-1].strip("*")
+    for guide in ("amendments.md", "amendments.en.md"):
+        text = (ROOT / "docs" / guide).read_text(encoding="utf-8")
+        assert f"impact.summary                       # '{closing}'" in text, guide

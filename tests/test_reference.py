@@ -242,3 +242,11 @@ def test_models_are_pydantic_models_with_the_article() -> None:
     for model in EVENT_TYPES.values():
         assert issubclass(model, EventBase) and issubclass(model, BaseModel)
         assert 1 <= model.ARTICLE <= 23
+
+
+def test_no_file_of_the_repository_holds_a_merge_conflict_marker() -> None:
+    files = [*_published_files(), ROOT / "CHANGELOG.md", *sorted((ROOT / "tests").rglob("*.py"))]
+    files += sorted((ROOT / "examples").rglob("*.*")) + sorted((ROOT / "benchmarks").glob("*.py"))
+    marker = re.compile(r"^(<{7} |>{7} |={7}$)", re.M)
+    found = [str(p.relative_to(ROOT)) for p in files if p.is_file() and marker.search(p.read_text("utf-8", "replace"))]
+    assert not found, found

@@ -146,3 +146,27 @@ def test_client_code_is_checked_by_mypy_strict(tmp_path: Path) -> None:
     misspelt = {n for n, text in enumerate(CLIENT.splitlines(), 1) if "MISSPELT" in text}
     assert {int(line.split(":")[1]) for line in lines} == misspelt, out.stdout
     assert all("Non-overlapping" in line for line in lines), out.stdout
+
+
+def _readme_python() -> str:
+    """The Python blocks of the README's "Use from Python" section, as one program (``events``: a list the
+    section leaves to the reader)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Use from Python", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.split("```", 1)[0] for b in section.split("```python\n")[1:]]
+    assert len(blocks) >= 2, "the README's Python examples moved"
+    return blocks[0] + "\nevents: list[dict[str, object]] = []\n" + "\n".join(blocks[1:])
+
+
+def test_the_readme_python_examples_pass_mypy_strict(tmp_path: Path) -> None:
+    """What the README shows a Python application type-checks under `mypy --strict` (and runs)."""
+    program = tmp_path / "readme_example.py"
+    program.write_text(_readme_python(), encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / "cache"),
+         "--config-file", "", str(program)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stdout
+    ran = subprocess.run([sys.executable, str(program)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0, ran.stderr[-2000:]

@@ -104,6 +104,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "lead": ("Chủ trì", "Leads"),
     "coordinating": ("Phối hợp", "Coordinate"),
     "notified": ("Gửi để biết", "For information"),
+    "informed": ("Thông báo, công khai", "Told or made public"),  # a citizen, the public: as in quyche explain
     "advising": ("Tham mưu", "Advise"),
     "modes": ("Phương thức phối hợp", "Modes of coordination"),
     "duties": ("Trách nhiệm", "Responsibilities"),
@@ -148,7 +149,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "lead_box": ("Cơ quan chủ trì", "Lead body (chủ trì)"),
     "no_lead": ("Không xác định cơ quan chủ trì (xem phần lưu ý)", "No lead body (see the warnings)"),
     "none": ("không có", "none"),
-    "reference": ("Ngày làm căn cứ tính thời hạn", "Date deadlines count from"),
+    "reference": ("Ngày làm căn cứ áp dụng", "Reference date"),
     "due": ("hạn", "due"),
     "citations": ("Điều khoản viện dẫn", "Provisions cited"),
     "fired": ("Căn cứ áp dụng", "Provisions applied"),

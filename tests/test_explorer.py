@@ -96,6 +96,14 @@ def test_article_8_shows_text_rules_conditions_badges_and_scenarios(client: Test
     assert re.search(rf"{n}/{n} quy định của điều có kịch bản kiểm thử; \d+ kịch bản \(\d+ đạt, 0 không đạt\)", page)
 
 
+def test_the_citizen_is_told_not_sent_documents_on_the_article_page(client: TestClient) -> None:
+    """As in quyche explain: the citizen (and the public) under "Thông báo, công khai", never under "Gửi để biết"."""
+    page = client.get("/dieu-8.html").text
+    card = page.split("dieu_08.competent_party_settles", 1)[1].split("</dl>", 1)[0]
+    assert "<dt>Thông báo, công khai</dt>" in card and label("citizen") in card
+    assert "<dt>Gửi để biết</dt>" not in card
+
+
 def test_english_pages_mirror_the_vietnamese_ones(client: TestClient) -> None:
     en = client.get("/en/dieu-8.html")
     assert en.status_code == 200

@@ -25,7 +25,7 @@ from quyche import coverage as cov
 from quyche.decision import Deadline, Decision
 from quyche.events import EVENT_TYPES, parse_event
 from quyche.events_base import EventBase
-from quyche.explain import deadline_text, explain, trace_reason
+from quyche.explain import _PEOPLE, deadline_text, explain, trace_reason
 from quyche.labels import EVENT_LABELS, FIELD_LABELS, field_label, label, value_label
 from quyche.render import condition_words
 from quyche.rules.check import CheckedRule
@@ -118,8 +118,12 @@ class RuleView(_View):
     lead_en: str | None = None
     coordinating_vi: list[str] = Field(default_factory=list)
     coordinating_en: list[str] = Field(default_factory=list)
-    notified_vi: list[str] = Field(default_factory=list)
+    notified_vi: list[str] = Field(default_factory=list, description="bodies sent documents for information (để biết)")
     notified_en: list[str] = Field(default_factory=list)
+    informed_vi: list[str] = Field(
+        default_factory=list, description="people told or the public informed (thông báo, công khai): citizen, public"
+    )
+    informed_en: list[str] = Field(default_factory=list)
     advising_vi: list[str] = Field(default_factory=list)
     advising_en: list[str] = Field(default_factory=list)
     modes: list[str] = Field(default_factory=list)
@@ -440,7 +444,9 @@ class Catalog:
         rule = r.rule
         events_vi, events_en = _events_words(r.event_types)
         coord = _bodies(rule.coordinating)
-        notified = _bodies(rule.notified)
+        # a citizen is told, and the public is told by posting: neither is sent documents "để biết" (as explain)
+        notified = _bodies([b for b in rule.notified if b not in _PEOPLE])
+        informed = _bodies([b for b in rule.notified if b in _PEOPLE])
         advising = _bodies(rule.advising)
         lead = body_words(rule.lead) if rule.lead else None
         duties = []
@@ -484,6 +490,8 @@ class Catalog:
             coordinating_en=coord[1],
             notified_vi=notified[0],
             notified_en=notified[1],
+            informed_vi=informed[0],
+            informed_en=informed[1],
             advising_vi=advising[0],
             advising_en=advising[1],
             modes=list(rule.modes),

@@ -6,7 +6,6 @@ import threading
 import warnings
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -20,7 +19,7 @@ from quyche.events_base import EventBase, _iso_date
 from quyche.rules import durable_adapter
 from quyche.rules.assemble import Assembler
 from quyche.rules.pyeval import PythonEngine
-from quyche.rules.runplan import RunPlan, RunUnit, from_plan
+from quyche.rules.runplan import ArticleOutline, ChapterOutline, RunPlan, RunUnit, from_plan
 from quyche.rules.runtime import MEMO_SIZE, Runtime
 
 if TYPE_CHECKING:
@@ -40,27 +39,10 @@ class EngineFallbackWarning(UserWarning):
     """``engine="auto"`` fell back to the python engine because durable-rules does not import."""
 
 
-@dataclass(frozen=True)
-class ChapterInfo:
-    """A chapter of the regulation."""
-
-    number: int
-    numeral: str
-    title_vi: str
-    title_en: str
-    articles: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class ArticleInfo:
-    """An article of the regulation."""
-
-    number: int
-    chapter: int
-    title_vi: str
-    title_en: str
-    encoded: bool
-    not_encoded: tuple[str, ...]
+#: A chapter of the regulation (number, numeral, titles, its articles) and an article (number, chapter, titles,
+#: whether it is encoded and what of it is not): the run plan's own outline records, read-only.
+ChapterInfo = ChapterOutline
+ArticleInfo = ArticleOutline
 
 
 def bundled_rules_dir() -> Path:
@@ -96,13 +78,8 @@ class _Shared:
         self.plan = durable_adapter.plan(run)
         self.assembler = Assembler(run)  # immutable once built: shared by every call and thread
         self.python = PythonEngine(run)  # stateless
-        self.chapters: tuple[ChapterInfo, ...] = tuple(
-            ChapterInfo(c.number, c.numeral, c.title_vi, c.title_en, c.articles) for c in run.chapters
-        )
-        self.articles: tuple[ArticleInfo, ...] = tuple(
-            ArticleInfo(a.number, a.chapter, a.title_vi, a.title_en, a.encoded, a.not_encoded)
-            for a in run.articles.values()
-        )
+        self.chapters: tuple[ChapterInfo, ...] = run.chapters
+        self.articles: tuple[ArticleInfo, ...] = tuple(run.articles.values())
 
     @property
     def compiled(self) -> Plan:

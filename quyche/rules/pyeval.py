@@ -57,9 +57,17 @@ class PythonEngine:
         """Nothing to release."""
 
 
+#: At most this many partial evaluations (classes of a field's values × rules) to index one field: a field with
+#: more is not indexed, so that building the index stays linear in the rules (a rule set of thousands of rules
+#: comparing a field with thousands of constants would otherwise take minutes to load). The index only saves
+#: time: without it every rule of the type is tried, with the same answer.
+INDEX_BUDGET = 200_000
+
+
 def _index(conditions: list[C.NormalNode | None], rules: Rules) -> Callable[[dict[str, Any]], Rules]:
     """The rules worth trying for a fact, by the class of its value of the best field (all of them when no field
-    rules any out, or for a value of an unexpected type).
+    rules any out, when indexing a field would cost more than :data:`INDEX_BUDGET`, or for a value of an
+    unexpected type).
     """
     constants: dict[str, set[Any]] = {}
     usable: set[str] = set()
@@ -73,6 +81,8 @@ def _index(conditions: list[C.NormalNode | None], rules: Rules) -> Callable[[dic
         if len(kinds) != 1:
             continue
         kind = kinds.pop()
+        if (2 * len(cs) + 2) * len(rules) > INDEX_BUDGET:
+            continue  # too many classes of values for so many rules: not worth indexing (see INDEX_BUDGET)
         missing_rules = _keep(conditions, rules, f, C.MISSING)
         if kind is int:
             ordered = tuple(sorted(cs))

@@ -322,8 +322,8 @@ def test_a_changed_row_deadline_changes_the_duties_of_that_row(reg: Regulation) 
         amendment(
             {
                 "change": "change_row",
-                "rule": "dieu_08.complaint_round1",
-                "row": {"complex": True, "remote_area": False},
+                "rule": "dieu_08.complaint_settlement",
+                "row": {"round": 1, "complex": True, "remote_area": False},
                 "set": {"days": 50},
             },
             articles=[8],
@@ -341,7 +341,7 @@ def test_a_changed_row_deadline_changes_the_duties_of_that_row(reg: Regulation) 
     fired = [
         e
         for e, d in zip(events, reg.evaluate_many(events), strict=True)
-        if ("dieu_08.complaint_round1", 2) in {(t.rule, t.row) for t in d.trace}
+        if ("dieu_08.complaint_settlement", 2) in {(t.rule, t.row) for t in d.trace}
     ]
     assert len(fired) == impact.changed
 

@@ -171,8 +171,10 @@ def test_article_8_has_its_scenarios_provenance_and_conditions(client: TestClien
     forward = next(r for r in data["rules"] if r["id"] == "dieu_08.forward")
     assert "cơ quan tiếp nhận khác cơ quan có thẩm quyền giải quyết" in forward["condition_vi"]
     assert forward["exceptions"] == ["dieu_08.denunciation_transfer"]
-    round1 = next(r for r in data["rules"] if r["id"] == "dieu_08.complaint_round1")
-    assert round1["table"]["keys"] == ["complex", "remote_area"] and ["true", "true", "60"] in round1["table"]["rows"]
+    settle = next(r for r in data["rules"] if r["id"] == "dieu_08.complaint_settlement")
+    assert settle["table"]["keys"] == ["round", "complex", "remote_area"]
+    rows = settle["table"]["rows"]
+    assert ["1", "true", "true", "60"] in rows and ["2", "true", "true", "70"] in rows
     assert forward["provenance"]["badge_vi"] == "suy luận, cần đối chiếu văn bản ký"
 
 

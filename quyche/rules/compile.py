@@ -22,6 +22,7 @@ from typing import Any
 
 from quyche.chapters.chuong_1 import LABELS
 from quyche.events import EVENT_TYPES
+from quyche.labels import VALUE_LABELS, value_label
 from quyche.rules import conditions as C
 from quyche.rules.check import CheckedRule, CheckedRules, Row, exception_ancestors, row_tests, unit_conditions
 from quyche.rules.model import Provenance, Validity
@@ -122,13 +123,18 @@ class Plan:
 
 
 def _fill(text: str, row: Row | None, lang: str) -> str:
-    """A text with a row's ``{column}`` placeholders filled in (a body as its label in the text's language)."""
+    """A text with a row's ``{column}`` placeholders filled in (a body as its label in the text's language, a key
+    field's value in the words of its field: ``{round}`` → "lần đầu").
+    """
     if row is None:
         return text
     values = {**row.keys, **row.columns}
 
     def show(m: re.Match[str]) -> str:
-        v = values[m.group(1)]
+        name = m.group(1)
+        v = values[name]
+        if name in row.keys and not isinstance(v, date) and v in VALUE_LABELS.get(name, {}):
+            return value_label(name, v, "vi" if lang == "vi" else "en")  # a key in words: round 1 → "lần đầu"
         if isinstance(v, str) and v in LABELS:
             vi, en = LABELS[v]
             return vi if lang == "vi" else en

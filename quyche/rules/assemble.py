@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic_core import to_json
 
@@ -258,6 +258,7 @@ _TEMPLATES = 4096
 #: that reads only enumerated fields has a few dozen, one that shows a date one per date). Emptied when full.
 _FINISHED = 2048
 _HOLE = re.compile("\x00([0-9]+)\x00")
+_T = TypeVar("_T")
 
 
 def _trace_memo(
@@ -325,31 +326,25 @@ def _trace_memo(
         return found, reason
 
     missing = C.MISSING
-    models: dict[tuple[Any, ...], TraceEntry] = {}
-    jsons: dict[tuple[Any, ...], bytes] = {}
 
-    def model(event_type: str, fact: dict[str, Any]) -> TraceEntry:
-        key = (event_type, *[fact.get(f, missing) for f in names])
-        made = models.get(key)
-        if made is None:
-            found, reason = entry(event_type, fact)
-            made = found.entry if reason is None else found.entry.model_copy(update={"reason": reason})
-            if len(models) >= _FINISHED:
-                models.clear()
-            models[key] = made
-        return made
+    def finished(make: Callable[[_Trace, str | None], _T]) -> Callable[[str, dict[str, Any]], _T]:
+        """The entry for a fact, finished by ``make``, memoised by the values of the fields the unit reads."""
+        done: dict[tuple[Any, ...], _T] = {}
 
-    def as_json(event_type: str, fact: dict[str, Any]) -> bytes:
-        key = (event_type, *[fact.get(f, missing) for f in names])
-        js = jsons.get(key)
-        if js is None:
-            found, reason = entry(event_type, fact)
-            js = found.json if reason is None else found.before + to_json(reason) + found.after
-            if len(jsons) >= _FINISHED:
-                jsons.clear()
-            jsons[key] = js
-        return js
+        def get(event_type: str, fact: dict[str, Any]) -> _T:
+            key = (event_type, *[fact.get(f, missing) for f in names])
+            made = done.get(key)
+            if made is None:
+                made = make(*entry(event_type, fact))
+                if len(done) >= _FINISHED:
+                    done.clear()
+                done[key] = made
+            return made
 
+        return get
+
+    model = finished(lambda t, reason: t.entry if reason is None else t.entry.model_copy(update={"reason": reason}))
+    as_json = finished(lambda t, reason: t.json if reason is None else t.before + to_json(reason) + t.after)
     return names, entry, model, as_json
 
 
@@ -517,15 +512,11 @@ class Assembler:
     # that name it); the models and the JSON are built and kept apart, so each path builds only what it needs.
 
     def _build_trace_models(self, sk: _Skeleton, traced: tuple[Any, ...]) -> tuple[TraceEntry, ...]:
-        missing = C.MISSING
-        fact = {f: v for f, v in zip(sk.trace_fields, traced, strict=True) if v is not missing}
-        event_type = sk.event_type
+        fact, event_type = _trace_fact(sk, traced), sk.event_type
         return tuple([p.trace_model(event_type, fact) for p in sk.plans])
 
     def _build_trace_json(self, sk: _Skeleton, traced: tuple[Any, ...]) -> bytes:
-        missing = C.MISSING
-        fact = {f: v for f, v in zip(sk.trace_fields, traced, strict=True) if v is not missing}
-        event_type = sk.event_type
+        fact, event_type = _trace_fact(sk, traced), sk.event_type
         return b",".join([p.trace_json(event_type, fact) for p in sk.plans])
 
     def _build_dues(
@@ -748,6 +739,12 @@ class _Skeleton:
     json_middle: bytes
     json_citations: bytes
     json_warnings: bytes
+
+
+def _trace_fact(sk: _Skeleton, traced: tuple[Any, ...]) -> dict[str, Any]:
+    """The fact of the fields a skeleton's trace reads, from its memo key (the values, MISSING where absent)."""
+    missing = C.MISSING
+    return {f: v for f, v in zip(sk.trace_fields, traced, strict=True) if v is not missing}
 
 
 def _bodies_of(u: RunUnit) -> list[Body]:

@@ -133,7 +133,7 @@ def _fill(text: str, row: Row | None, lang: str) -> str:
     def show(m: re.Match[str]) -> str:
         name = m.group(1)
         v = values[name]
-        if name in row.keys and not isinstance(v, date) and v in VALUE_LABELS.get(name, {}):
+        if name in row.keys and name in VALUE_LABELS:
             return value_label(name, v, "vi" if lang == "vi" else "en")  # a key in words: round 1 → "lần đầu"
         if isinstance(v, str) and v in LABELS:
             vi, en = LABELS[v]

@@ -49,6 +49,7 @@ from quyche.decision import Citation, Deadline, Decision, DecisionWarning, Respo
 from quyche.labels import label
 from quyche.rules import conditions as C
 from quyche.rules.cite import citation
+from quyche.rules.runtime import field_classes
 from quyche.rules.syntax import Body, leaves
 from quyche.rules.syntax import fields as condition_fields
 
@@ -138,6 +139,7 @@ class _Duty:
     # the Deadline without a due date (a template), and its JSON up to the due date
     undated: Deadline | None
     deadline_head: bytes
+    may_lapse: bool  # due a number of days before a later date than the event's own (see _lapsed_warnings)
     # per party: the Responsibility when it does not depend on a date (no deadline, or the anchor date unknown),
     # built the first time a decision needs it, then shared by the decisions that use it
     built: dict[str, _Prebuilt] = field(default_factory=dict)
@@ -197,7 +199,14 @@ def _duty_plan(d: RunDuty, cite: Citation) -> _Duty:
         tail = b'null,"moved_from":null}'
         assert dl_json.endswith(tail), dl_json
         head = dl_json[: -len(tail)]
-    return _Duty(party=compile_body(d.party), duty=d, citation=cite, undated=undated, deadline_head=head)
+    return _Duty(
+        party=compile_body(d.party),
+        duty=d,
+        citation=cite,
+        undated=undated,
+        deadline_head=head,
+        may_lapse=undated is not None and d.relation == "before" and d.anchor != "date",
+    )
 
 
 @dataclass(frozen=True)
@@ -378,30 +387,26 @@ class Assembler:
     def __init__(self, plan: RunPlan) -> None:
         self._plans: dict[str, _UnitPlan] = {u.id: self._plan(plan, u) for u in plan.units}
         self._articles = plan.articles
-        # the event fields each type's body expressions read (``event.X``) and the fields whose articles a rule
-        # cites (``cites: [event.articles]``): with the units that applied, they decide everything but the
-        # dates, so the rest of a decision is memoised by them (bounded)
+        # the event fields each type's body expressions read (``event.X``; party-valued, so hashable): with the
+        # units that applied they decide everything of a decision but its dates, trace and the articles an event
+        # lists (``cites: [event.articles]``), so the rest of a decision is memoised by them (bounded)
         self._body_fields: dict[str, tuple[str, ...]] = {
-            t: tuple(
-                sorted(
-                    {f for u in units for b in _bodies_of(u) for f in _event_fields(b)}
-                    | {f for u in units for f in u.cites_from}
-                )
-            )
+            t: tuple(sorted({f for u in units for b in _bodies_of(u) for f in _event_fields(b)}))
             for t, units in plan.by_type.items()
         }
-        # the types where one of those fields is a list (made a tuple for the memo's key)
-        self._listed: frozenset[str] = frozenset(
-            t for t, units in plan.by_type.items() if any(u.cites_from for u in units)
-        )
+        # per event type: the integer fields its rules compare only with integer constants (dates as YYYYMMDD,
+        # years, rounds) — fields of many values, whose words in a trace entry are filled in per event
+        self._placed: dict[str, frozenset[str]] = {
+            t: frozenset(f for f, cs in field_classes([u.when for u in units]) if cs is not None)
+            for t, units in plan.by_type.items()
+        }
+        # an article's citation (``cites: [event.articles]``) and its JSON, built the first time an event lists it
+        self._article_cites: dict[int, tuple[tuple[int, int, int, str], Citation, bytes]] = {}
         self._skeleton = lru_cache(maxsize=8192)(self._build_skeleton)
-        # per skeleton (kept alive by the memos that name it): the trace by the values of the fields the units'
-        # conditions read, the responsibilities and warnings by the dates of the duties' anchors
+        # per skeleton (kept alive by the memos that name it): its trace entries that depend only on fields of few
+        # values, by those values (a placed field's entries are filled in per event from the unit's own memo)
         self._trace_models = lru_cache(maxsize=_MEMO)(self._build_trace_models)
         self._trace_json = lru_cache(maxsize=_MEMO)(self._build_trace_json)
-        self._dues = lru_cache(maxsize=_MEMO)(self._build_dues)
-        self._duty_models = lru_cache(maxsize=_MEMO)(self._build_duty_models)
-        self._duty_json = lru_cache(maxsize=_MEMO)(self._build_duty_json)
 
     @staticmethod
     def _plan(plan: RunPlan, u: RunUnit) -> _UnitPlan:
@@ -443,44 +448,44 @@ class Assembler:
             trace_json=trace_json,
         )
 
-    def _parts(
-        self, event: EventBase, units: Sequence[RunUnit], fact: dict[str, Any], reference: date | None
-    ) -> tuple[_Skeleton, tuple[Any, ...] | None, tuple[Any, ...]]:
-        """The skeleton of an event's decision, the key of its responsibilities (the dates of the duties' anchors
-        and, when a duty may have lapsed before it, the event's date; None: no duty has a deadline) and the key
-        of its trace (the values of the fields the units' conditions read).
-        """
-        fields = event.__dict__  # the model's field values (an anchor may name a field the model lacks)
+    def _skeleton_of(self, fields: dict[str, Any], units: Sequence[RunUnit]) -> _Skeleton:
+        """The skeleton of an event's decision: by its type, the units that applied and the bodies it names."""
         event_type: str = fields["type"]
         named = tuple([fields.get(f) for f in self._body_fields[event_type]])
-        if event_type in self._listed:  # a list (``event.articles``) is a tuple in the memo's key
-            named = tuple([tuple(v) if isinstance(v, list) else v for v in named])
-        sk = self._skeleton(event_type, tuple([u.id for u in units]), named)
-        missing = C.MISSING
-        traced = tuple([fact.get(f, missing) for f in sk.trace_fields])
-        if not sk.anchors:
-            return sk, None, traced
-        dated = tuple([reference if a == C.REFERENCE_DATE else fields.get(a) for a in sk.anchors])
-        return sk, (*dated, event.date if sk.may_lapse else None), traced
+        return self._skeleton(event_type, tuple([u.id for u in units]), named)
 
     def decide(
         self, event: EventBase, units: Sequence[RunUnit], fact: dict[str, Any], reference: date | None
     ) -> Decision:
         """The Decision for ``event`` given the units that applied, in firing order."""
-        sk, dated, traced = self._parts(event, units, fact, reference)
-        responsibilities, warnings = sk.undated if dated is None else self._duty_models(sk, dated)
+        fields = event.__dict__  # the model's field values (an anchor may name a field the model lacks)
+        sk = self._skeleton_of(fields, units)
+        if sk.anchors:
+            items, warnings = self._dues(sk, fields, reference)
+            responsibilities: Sequence[Responsibility] = [
+                pre.responsibility if due is None else _dated(d, pre.responsibility.party, due, moved)
+                for pre, d, due, moved in items
+            ]
+        else:
+            responsibilities, warnings = sk.undated
+        missing = C.MISSING
+        trace = list(self._trace_models(sk, tuple([fact.get(f, missing) for f in sk.static_fields])))
+        if sk.dynamic:
+            event_type = sk.event_type
+            for i, p in sk.dynamic:
+                trace[i] = p.trace_model(event_type, fact)
         return sk.template.model_copy(
             update={
-                "event_id": event.id,
+                "event_id": fields["id"],
                 "reference_date": reference,
                 "coordinating": list(sk.coordinating),
                 "notified": list(sk.notified),
                 "advising": list(sk.advising),
                 "modes": list(sk.modes),
                 "responsibilities": list(responsibilities),
-                "citations": list(sk.citations),
+                "citations": list(sk.citations if not sk.cites_from else self._citations(sk, fields)[0]),
                 "warnings": list(warnings),
-                "trace": list(self._trace_models(sk, traced)),
+                "trace": trace,
             }
         )
 
@@ -488,80 +493,115 @@ class Assembler:
         self, event: EventBase, units: Sequence[RunUnit], fact: dict[str, Any], reference: date | None
     ) -> bytes:
         """``decide(...).model_dump_json()`` (byte for byte, UTF-8), written from fragments without the models."""
-        sk, dated, traced = self._parts(event, units, fact, reference)
+        fields = event.__dict__
+        sk = self._skeleton_of(fields, units)
         if sk.json_head is None:  # pragma: no cover - the fragments did not reproduce pydantic's JSON
             return self.decide(event, units, fact, reference).model_dump_json().encode()
-        duties, warnings = sk.undated_json if dated is None else self._duty_json(sk, dated)
+        duties, warnings = self._duty_json(sk, *self._dues(sk, fields, reference)) if sk.anchors else sk.undated_json
+        missing = C.MISSING
+        trace = self._trace_json(sk, tuple([fact.get(f, missing) for f in sk.static_fields]))
+        if sk.dynamic:
+            parts = list(trace)
+            event_type = sk.event_type
+            for i, p in sk.dynamic:
+                parts[i] = p.trace_json(event_type, fact)
+            trace_json = b",".join(parts)  # type: ignore[arg-type]
+        else:
+            trace_json = b",".join(trace)  # type: ignore[arg-type]
+        event_id = fields["id"]
         return b"".join(
             (
                 sk.json_head,
-                _NULL if event.id is None else to_json(event.id),
+                _NULL if event_id is None else to_json(event_id),
                 b',"reference_date":',
                 _json_date(reference),
                 sk.json_middle,
                 duties,
-                sk.json_citations,
+                sk.json_citations if not sk.cites_from else self._citations(sk, fields)[1],
                 warnings,
                 b'],"trace":[',
-                self._trace_json(sk, traced),
+                trace_json,
                 b"]}",
             )
         )
 
-    # The per-event parts, each memoised by the skeleton and its key (the skeleton is kept alive by the memos
-    # that name it); the models and the JSON are built and kept apart, so each path builds only what it needs.
+    # The per-event parts. Only what depends on fields of few values is memoised per skeleton (the trace entries of
+    # units that read no placed field); what depends on a date is made per event from small shared memos (a duty's
+    # due date, its dated Responsibility, a unit's entry for a value), so a stream of new dates fills no memo of
+    # whole decisions' parts that would never be read again.
 
-    def _build_trace_models(self, sk: _Skeleton, traced: tuple[Any, ...]) -> tuple[TraceEntry, ...]:
-        fact, event_type = _trace_fact(sk, traced), sk.event_type
-        return tuple([p.trace_model(event_type, fact) for p in sk.plans])
+    def _build_trace_models(self, sk: _Skeleton, values: tuple[Any, ...]) -> tuple[TraceEntry | None, ...]:
+        """The skeleton's trace entries for these values of its static fields (None where a unit is dynamic)."""
+        fact, event_type = _static_fact(sk, values), sk.event_type
+        plans = zip(sk.plans, sk.is_dynamic, strict=True)
+        return tuple([None if dyn else p.trace_model(event_type, fact) for p, dyn in plans])
 
-    def _build_trace_json(self, sk: _Skeleton, traced: tuple[Any, ...]) -> bytes:
-        fact, event_type = _trace_fact(sk, traced), sk.event_type
-        return b",".join([p.trace_json(event_type, fact) for p in sk.plans])
+    def _build_trace_json(self, sk: _Skeleton, values: tuple[Any, ...]) -> tuple[bytes | None, ...]:
+        fact, event_type = _static_fact(sk, values), sk.event_type
+        plans = zip(sk.plans, sk.is_dynamic, strict=True)
+        return tuple([None if dyn else p.trace_json(event_type, fact) for p, dyn in plans])
 
-    def _build_dues(
-        self, sk: _Skeleton, dated: tuple[Any, ...]
-    ) -> tuple[tuple[_Due, ...], tuple[DecisionWarning, ...]]:
-        """Each duty's prebuilt form with its due date and the day it was moved from (None: undated), and the
-        warnings (the skeleton's, and any ``deadline_already_passed``), for these anchor dates.
-        """
-        by_anchor = dict(zip(sk.anchors, dated[:-1], strict=True))
-        dues: dict[int, tuple[date | None, date | None]] = {}
-        items: list[_Due] = []
-        unknown_calendar = False
-        for i, d, party in sk.duties:
-            pre = d.pre(party)
-            if d.undated is None:
-                items.append((pre, d, None, None))
-                continue
-            due = dues.get(i)
-            if due is None:
-                try:
-                    due = _due(d.duty, by_anchor.get(str(d.duty.anchor)))
-                except (ValueError, OverflowError):  # a day the calendar does not cover: the due date is unknown
-                    due, unknown_calendar = _UNDATED, True
-                dues[i] = due
-            items.append((pre, d, due[0], due[1]))
-        happened = dated[-1]
-        extra = _lapsed_warnings(items, happened) if happened is not None else ()
-        if unknown_calendar:
-            extra = (*extra, CALENDAR_UNKNOWN)
-        return tuple(items), (tuple(sorted((*sk.warnings, *extra), key=_code)) if extra else sk.warnings)
-
-    def _build_duty_models(
-        self, sk: _Skeleton, dated: tuple[Any, ...]
-    ) -> tuple[tuple[Responsibility, ...], tuple[DecisionWarning, ...]]:
-        items, warnings = self._dues(sk, dated)
+    def _citations(self, sk: _Skeleton, fields: dict[str, Any]) -> tuple[Sequence[Citation], bytes]:
+        """The skeleton's citations and those of the articles the event lists (Điều 20), in order, and their JSON."""
+        known = sk.citation_keys
+        extra: set[int] = set()
+        for name in sk.cites_from:
+            for art in fields.get(name) or ():
+                if art in self._articles:
+                    extra.add(art)
+        added = [self._article_cite(a) for a in extra]
+        added = [c for c in added if c[0] not in known]
+        if not added:
+            return sk.citations, sk.json_citations
+        merged = sorted([*zip(known, sk.citations, sk.citation_json, strict=True), *added], key=_first)
         return (
-            tuple(
-                pre.responsibility if due is None else _dated(d, pre.responsibility.party, due, moved)
-                for pre, d, due, moved in items
-            ),
-            warnings,
+            [c for _, c, _ in merged],
+            b'],"citations":[' + b",".join([js for _, _, js in merged]) + b'],"warnings":[',
         )
 
-    def _build_duty_json(self, sk: _Skeleton, dated: tuple[Any, ...]) -> tuple[bytes, bytes]:
-        items, warnings = self._dues(sk, dated)
+    def _article_cite(self, article: int) -> tuple[tuple[int, int, int, str], Citation, bytes]:
+        found = self._article_cites.get(article)
+        if found is None:
+            made = citation(self._articles, article, None, None)
+            found = self._article_cites[article] = (_key(article, None, None), made, made.model_dump_json().encode())
+        return found
+
+    def _dues(
+        self, sk: _Skeleton, fields: dict[str, Any], reference: date | None
+    ) -> tuple[list[_Due], tuple[DecisionWarning, ...]]:
+        """Each duty's prebuilt form with its due date and the day it was moved from (None: undated), and the
+        warnings (the skeleton's, and any ``deadline_already_passed`` or ``calendar_unknown``).
+        """
+        items: list[_Due] = []
+        unknown_calendar = False
+        lapsed = False
+        happened = fields["date"] if sk.may_lapse else None
+        for pre, d, anchor in sk.duty_items:
+            if anchor is None:  # no deadline
+                items.append((pre, d, None, None))
+                continue
+            value = reference if anchor == C.REFERENCE_DATE else fields.get(anchor)
+            if not isinstance(value, date):  # the anchor date is not known
+                items.append((pre, d, None, None))
+                continue
+            dl = d.duty
+            try:
+                due, moved = _period_end(value, dl.days, dl.unit, dl.relation)
+            except (ValueError, OverflowError):  # a day the calendar does not cover: the due date is unknown
+                items.append((pre, d, None, None))
+                unknown_calendar = True
+                continue
+            items.append((pre, d, due, moved))
+            if happened is not None and due < happened and d.may_lapse:
+                lapsed = True
+        extra = _lapsed_warnings(items, happened) if lapsed and happened is not None else ()
+        if unknown_calendar:
+            extra = (*extra, CALENDAR_UNKNOWN)
+        return items, (tuple(sorted((*sk.warnings, *extra), key=_code)) if extra else sk.warnings)
+
+    def _duty_json(
+        self, sk: _Skeleton, items: list[_Due], warnings: tuple[DecisionWarning, ...]
+    ) -> tuple[bytes, bytes]:
         parts = []
         for pre, d, due, moved in items:
             if due is None:
@@ -619,10 +659,6 @@ class Assembler:
             modes.update(p.unit.modes)
             for key, cit in p.citations:
                 citations.setdefault(key, cit)
-            for name in p.unit.cites_from:  # the articles the event lists (Điều 20: the articles to amend)
-                for art in getattr(event, name, None) or ():
-                    if art in self._articles:
-                        citations.setdefault(_key(art, None, None), citation(self._articles, art, None, None))
             for d in p.duties:
                 parties = d.party(event, lead)
                 if parties and d.duty.mode:  # a duty carried out in a mode: the decision uses that mode
@@ -644,7 +680,8 @@ class Assembler:
         if lead:
             out_notified.discard(lead)
         sk_warnings = tuple(warnings[k] for k in sorted(warnings))
-        sk_citations = tuple(citations[k] for k in sorted(citations))
+        citation_keys = tuple(sorted(citations))
+        sk_citations = tuple(citations[k] for k in citation_keys)
         # the template every decision with this skeleton is a copy of: validated once, here
         template = Decision(
             event_type=event_type,
@@ -662,6 +699,8 @@ class Assembler:
         )
         head, middle, cites_json, warnings_json = _fragments(template)
         undated = [d.pre(party) for _, d, party in duties]
+        placed = self._placed.get(event_type, frozenset())
+        is_dynamic = tuple(bool(placed.intersection(p.trace_fields)) for p in plans)
         return _Skeleton(
             event_type=event_type,
             template=template,
@@ -670,11 +709,21 @@ class Assembler:
             advising=tuple(template.advising),
             modes=tuple(template.modes),
             citations=sk_citations,
+            citation_keys=citation_keys,
+            citation_json=tuple(c.model_dump_json().encode() for c in sk_citations),
+            cites_from=tuple(sorted({f for p in plans for f in p.unit.cites_from})),
             warnings=sk_warnings,
-            duties=tuple(duties),
+            duty_items=tuple(
+                (pre, d, None if d.undated is None else str(d.duty.anchor))
+                for pre, (_, d, _) in zip(undated, duties, strict=True)
+            ),
             plans=tuple(plans),
-            may_lapse=any(d.duty.relation == "before" and d.duty.anchor != "date" for _, d, _ in duties),
-            trace_fields=tuple(sorted({f for p in plans for f in p.trace_fields})),
+            is_dynamic=is_dynamic,
+            dynamic=tuple((i, p) for i, (p, dyn) in enumerate(zip(plans, is_dynamic, strict=True)) if dyn),
+            static_fields=tuple(
+                sorted({f for p, dyn in zip(plans, is_dynamic, strict=True) if not dyn for f in p.trace_fields})
+            ),
+            may_lapse=any(d.may_lapse for _, d, _ in duties),
             anchors=tuple(sorted({str(d.duty.anchor) for _, d, _ in duties if d.undated is not None})),
             undated=(tuple(pre.responsibility for pre in undated), sk_warnings),
             undated_json=(b",".join(pre.json for pre in undated), warnings_json),
@@ -726,13 +775,19 @@ class _Skeleton:
     notified: tuple[str, ...]
     advising: tuple[str, ...]
     modes: tuple[str, ...]
-    citations: tuple[Citation, ...]
+    citations: tuple[Citation, ...]  # in order, with their keys and their JSON
+    citation_keys: tuple[tuple[int, int, int, str], ...]
+    citation_json: tuple[bytes, ...]
+    cites_from: tuple[str, ...]  # event fields whose listed articles are cited too (per event)
     warnings: tuple[DecisionWarning, ...]
-    duties: tuple[tuple[int, _Duty, str], ...]  # (the duty's identity, the duty, the party), in order
+    # per duty and party, in order: its prebuilt form, the duty, and the date its deadline counts from (None: none)
+    duty_items: tuple[tuple[_Prebuilt, _Duty, str | None], ...]
     plans: tuple[_UnitPlan, ...]
+    is_dynamic: tuple[bool, ...]  # per unit: its trace entry reads a placed field (a date, a year), so is per event
+    dynamic: tuple[tuple[int, _UnitPlan], ...]  # those units and their places in the trace
+    static_fields: tuple[str, ...]  # the fields the other units' conditions read (the trace memo's key)
     may_lapse: bool  # some duty is due before a later date (see _lapsed_warnings)
-    trace_fields: tuple[str, ...]  # the fields the units' conditions read (the trace's memo key)
-    anchors: tuple[str, ...]  # the dates the duties' deadlines count from (the responsibilities' memo key)
+    anchors: tuple[str, ...]  # the dates the duties' deadlines count from
     undated: tuple[tuple[Responsibility, ...], tuple[DecisionWarning, ...]]  # with no deadline: the
     undated_json: tuple[bytes, bytes]  # responsibilities and warnings, and their JSON
     json_head: bytes | None
@@ -741,10 +796,14 @@ class _Skeleton:
     json_warnings: bytes
 
 
-def _trace_fact(sk: _Skeleton, traced: tuple[Any, ...]) -> dict[str, Any]:
-    """The fact of the fields a skeleton's trace reads, from its memo key (the values, MISSING where absent)."""
+def _static_fact(sk: _Skeleton, values: tuple[Any, ...]) -> dict[str, Any]:
+    """The fact of the fields a skeleton's static trace entries read, from its memo key (MISSING where absent)."""
     missing = C.MISSING
-    return {f: v for f, v in zip(sk.trace_fields, traced, strict=True) if v is not missing}
+    return {f: v for f, v in zip(sk.static_fields, values, strict=True) if v is not missing}
+
+
+def _first(item: tuple[Any, ...]) -> Any:
+    return item[0]
 
 
 def _bodies_of(u: RunUnit) -> list[Body]:
@@ -795,16 +854,3 @@ def _lapsed_warnings(duties: Sequence[_Due], happened: date) -> tuple[DecisionWa
             )
         )
     return tuple(out)
-
-
-_UNDATED: tuple[None, None] = (None, None)
-
-
-def _due(d: RunDuty, anchor: Any) -> tuple[date | None, date | None]:
-    """A duty's due date counted from the anchor's date and the day it was moved from, or ``(None, None)`` when
-    the anchor date is not known.
-    """
-    assert d.days is not None and d.anchor is not None
-    if not isinstance(anchor, date):
-        return _UNDATED
-    return _period_end(anchor, d.days, d.unit, d.relation)

@@ -82,7 +82,7 @@ class Runtime:
         # per event type: the fields its rules read (the memo's key; all the engines see of a fact), each with the
         # sorted integer constants it is compared with when those are all it is compared with (else None)
         self._fields: dict[str, tuple[tuple[str, tuple[int, ...] | None], ...]] = {
-            t: _classes([u.when for u in units]) for t, units in plan.by_type.items()
+            t: field_classes([u.when for u in units]) for t, units in plan.by_type.items()
         }
         # the same, split: the fields keyed by their value, and those keyed by their place among constants
         self._split: dict[str, tuple[tuple[str, ...], tuple[tuple[str, tuple[int, ...]], ...]]] = {
@@ -191,7 +191,7 @@ class Runtime:
         self._memo = None
 
 
-def _classes(conditions: list[C.NormalNode | None]) -> tuple[tuple[str, tuple[int, ...] | None], ...]:
+def field_classes(conditions: list[C.NormalNode | None]) -> tuple[tuple[str, tuple[int, ...] | None], ...]:
     """The fields the conditions read, each with its integer constants when it is compared only with integer
     constants (no field-to-field comparison, no constant of another type), else None (keyed by its value).
     """

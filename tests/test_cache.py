@@ -191,13 +191,13 @@ def test_old_cache_files_are_pruned(rules: Path, cache_dir: Path) -> None:
 
 def test_seeded_calendar_years_are_the_library_s(python_reg: quyche.Regulation) -> None:
     years = cache.calendar_years(python_reg._run)
-    assert sorted(map(int, years)) == list(range(2020, 2028))  # the period 2021–2025, and a margin
+    assert sorted(map(int, years)) == list(range(2019, 2031))  # the period 2021–2025, and a margin
     seeded = dict(calendar._SEEDED)
     try:
         calendar._year_calendar.cache_clear()  # type: ignore[attr-defined]
-        library = {d: (calendar.is_working_day(d), calendar.holiday_name(d)) for d in _days(2020, 2027)}
+        library = {d: (calendar.is_working_day(d), calendar.holiday_name(d)) for d in _days(2019, 2030)}
         calendar.seed(json.loads(json.dumps(years)))
-        assert {d: (calendar.is_working_day(d), calendar.holiday_name(d)) for d in _days(2020, 2027)} == library
+        assert {d: (calendar.is_working_day(d), calendar.holiday_name(d)) for d in _days(2019, 2030)} == library
     finally:
         calendar._SEEDED.clear()
         calendar._SEEDED.update(seeded)

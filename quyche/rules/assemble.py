@@ -402,6 +402,7 @@ class Assembler:
         }
         # an article's citation (``cites: [event.articles]``) and its JSON, built the first time an event lists it
         self._article_cites: dict[int, tuple[tuple[int, int, int, str], Citation, bytes]] = {}
+        self._dumped: dict[int, tuple[Citation | DecisionWarning, bytes]] = {}  # see _dump
         self._skeleton = lru_cache(maxsize=8192)(self._build_skeleton)
         # per skeleton (kept alive by the memos that name it): its trace entries that depend only on fields of few
         # values, by those values (a placed field's entries are filled in per event from the unit's own memo)
@@ -559,11 +560,18 @@ class Assembler:
             b'],"citations":[' + b",".join([js for _, _, js in merged]) + b'],"warnings":[',
         )
 
+    def _dump(self, model: Citation | DecisionWarning) -> bytes:
+        """The JSON of a shared, frozen model (a citation, a warning), serialised once."""
+        found = self._dumped.get(id(model))
+        if found is None:  # the model is kept with its JSON, so its id is never another's while it is here
+            found = self._dumped[id(model)] = (model, model.model_dump_json().encode())
+        return found[1]
+
     def _article_cite(self, article: int) -> tuple[tuple[int, int, int, str], Citation, bytes]:
         found = self._article_cites.get(article)
         if found is None:
             made = citation(self._articles, article, None, None)
-            found = self._article_cites[article] = (_key(article, None, None), made, made.model_dump_json().encode())
+            found = self._article_cites[article] = (_key(article, None, None), made, self._dump(made))
         return found
 
     def _dues(
@@ -697,7 +705,7 @@ class Assembler:
             warnings=list(sk_warnings),
             trace=[],
         )
-        head, middle, cites_json, warnings_json = _fragments(template)
+        head, middle, cites_json, warnings_json = _fragments(template, self._dump)
         undated = [d.pre(party) for _, d, party in duties]
         placed = self._placed.get(event_type, frozenset())
         is_dynamic = tuple(bool(placed.intersection(p.trace_fields)) for p in plans)
@@ -710,7 +718,7 @@ class Assembler:
             modes=tuple(template.modes),
             citations=sk_citations,
             citation_keys=citation_keys,
-            citation_json=tuple(c.model_dump_json().encode() for c in sk_citations),
+            citation_json=tuple([self._dump(c) for c in sk_citations]),
             cites_from=tuple(sorted({f for p in plans for f in p.unit.cites_from})),
             warnings=sk_warnings,
             duty_items=tuple(
@@ -734,14 +742,15 @@ class Assembler:
         )
 
 
-def _fragments(template: Decision) -> tuple[bytes | None, bytes, bytes, bytes]:
+def _fragments(template: Decision, dump: Callable[[Any], bytes]) -> tuple[bytes | None, bytes, bytes, bytes]:
     """The JSON of a skeleton's decision around its per-event parts: up to ``"event_id":``; from the lead to
-    ``"responsibilities":[``; from its end through ``"warnings":[``; the skeleton's warnings. Checked against
-    pydantic's own JSON of the template: the head is None (no fast path) if they differ.
+    ``"responsibilities":[``; from its end through ``"warnings":[``; the skeleton's warnings (each model's JSON
+    from ``dump``). Checked against pydantic's own JSON of the template: the head is None (no fast path) if they
+    differ.
     """
 
     def items(models: Sequence[Citation | DecisionWarning]) -> bytes:
-        return b",".join(m.model_dump_json().encode() for m in models)
+        return b",".join([dump(m) for m in models])
 
     head = b'{"event_type":' + to_json(template.event_type) + b',"event_id":'
     middle = b"".join(

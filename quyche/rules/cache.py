@@ -163,12 +163,13 @@ def _prune(folder: Path) -> None:
 
 
 def calendar_years(plan: runplan.RunPlan) -> dict[str, Any]:
-    """The days off of the years of the regulation's period, with a year of margin before it and two after (due
-    dates of events near either end), as :func:`quyche.calendar.year_data` gives them; none without a period.
+    """The days off of the years of the regulation's period, with two years of margin before it and five after
+    (events dated around the period, and due dates counted from them into the following years), as
+    :func:`quyche.calendar.year_data` gives them; none without a period.
     """
     from quyche import calendar
 
     if plan.validity is None:
         return {}
     start, end = plan.validity
-    return {str(y): calendar.year_data(y) for y in range(start.year - 1, end.year + 3)}
+    return {str(y): calendar.year_data(y) for y in range(start.year - 2, end.year + 6)}

@@ -2,16 +2,20 @@
 
 The protocol, over the worker's stdin and stdout (private pipes to the parent process that started it):
 frames of an 8-byte big-endian length and a pickle. The first frame from the parent is
-``(compiled rules, engine, given today, default today)``: the worker builds its one
-:class:`~quyche.Regulation` from it. Every further frame is a chunk ``[(number, case), …]``; the
-worker answers each, in order, with :func:`quyche.auditing.process_chunk`'s result. End of input ends
-the worker. A thread reads the frames as they come, so that the parent's writes never wait on the
-worker's writes (no deadlock whatever the sizes). Started fresh by the parent (not forked, not
+``(recipe of the Regulation, given today, default today, writer)``: the worker builds its one
+:class:`~quyche.Regulation` from it (:func:`quyche.auditing.rebuild`). Every further frame is a chunk
+``[(number, case), …]``; the worker answers each, in order, with :func:`quyche.auditing.process_chunk`'s
+result — or, with a ``writer`` ``(output fd, turn in, turn out)``, writes the chunk's lines to the output
+fd itself when it holds the turn (a byte read from ``turn in``), passes the turn on (a byte written to
+``turn out``) and answers only the lines' errors and the counts. End of input ends the worker. A thread
+reads the frames as they come, so that the parent's writes never wait on the worker's writes (no deadlock
+whatever the sizes). Started fresh by the parent (not forked, not
 ``multiprocessing``): no state is inherited, and the main module of the parent is never re-run.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import queue
 import struct
@@ -49,12 +53,11 @@ def main() -> int:
     first = read_frame(inp)
     if first is None:
         return 0
-    compiled, engine, given, default = pickle.loads(first)  # noqa: S301 - from the parent process only
+    made, given, default, writer = pickle.loads(first)  # noqa: S301 - from the parent process only
 
-    from quyche.auditing import process_chunk
-    from quyche.regulation import Regulation
+    from quyche.auditing import process_chunk, rebuild, write_chunk
 
-    reg = Regulation(compiled, engine)
+    reg = rebuild(made)
     frames: queue.Queue[bytes | None] = queue.Queue()
 
     def reader() -> None:
@@ -70,10 +73,26 @@ def main() -> int:
         if frame is None:
             break
         chunk: list[tuple[int, Any]] = pickle.loads(frame)  # noqa: S301
-        write_frame(out, pickle.dumps(process_chunk(reg, given, default, chunk), protocol=pickle.HIGHEST_PROTOCOL))
+        if writer is None:
+            result: Any = process_chunk(reg, given, default, chunk)
+        else:
+            data, errors, counts = write_chunk(reg, given, default, chunk)
+            fd, turn_in, turn_out = writer
+            if not os.read(turn_in, 1):  # the worker before this one stopped: stop too
+                raise SystemExit("the audit worker before this one stopped")
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.write(turn_out, b"\x00")
+            result = (errors, counts)
+        write_frame(out, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     reg.close()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stderr.flush()  # every answer was flushed as it was written
+    # the work is done and answered: end now, without tearing down the interpreter (freeing every object of the
+    # memos one by one took a few tenths of a second, during which the parent waited)
+    os._exit(code)

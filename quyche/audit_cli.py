@@ -73,9 +73,7 @@ def run_audit(
                 yield raw
 
         run = Audit(lines(), today=today, regulation=reg, workers=workers)
-        for line in run:
-            out.write(line.json.encode("utf-8"))
-            out.write(b"\n")
+        run.write(out)  # with workers, they write to ``out`` themselves
         out.flush()
         if bar is not None:
             bar.close()

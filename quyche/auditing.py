@@ -21,6 +21,7 @@ to one worker's. A worker that dies is an :class:`~quyche.errors.EngineError` na
 from __future__ import annotations
 
 import json
+import os
 import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
@@ -130,7 +131,15 @@ def process_chunk(
     reg: Regulation, given: date | None, default: date, chunk: list[tuple[int, Any]]
 ) -> tuple[list[tuple[int, str, str | None]], Counts]:
     """Track a chunk of numbered cases: the output lines (number, JSON, error) and the counts by body."""
-    out: list[tuple[int, str, str | None]] = []
+    lines, counts = _track_chunk(reg, given, default, chunk)
+    return [(number, data.decode("utf-8"), error) for number, data, error in lines], counts
+
+
+def _track_chunk(
+    reg: Regulation, given: date | None, default: date, chunk: list[tuple[int, Any]]
+) -> tuple[list[tuple[int, bytes, str | None]], Counts]:
+    """:func:`process_chunk` with each line as UTF-8 bytes (what is written to a file)."""
+    out: list[tuple[int, bytes, str | None]] = []
     counts: Counts = {}
     index = {s: i for i, s in enumerate(STATUSES)}
     for number, item in chunk:
@@ -138,12 +147,47 @@ def process_chunk(
             status = _one(reg, given, default, item)
         except QuycheError as exc:
             message = str(exc).replace("\n", " ")
-            out.append((number, json.dumps({"line": number, "error": message}, ensure_ascii=False), message))
+            line = json.dumps({"line": number, "error": message}, ensure_ascii=False)
+            out.append((number, line.encode("utf-8"), message))
             continue
         for d in status.duties:
             counts.setdefault(d.party, [0] * len(STATUSES))[index[d.status]] += 1
-        out.append((number, status.model_dump_json(), None))
+        out.append((number, status.model_dump_json().encode("utf-8"), None))
     return out, counts
+
+
+def write_chunk(
+    reg: Regulation, given: date | None, default: date, chunk: list[tuple[int, Any]]
+) -> tuple[bytes, list[str | None], Counts]:
+    """Track a chunk for a file: its lines as one block of UTF-8 JSON lines, each line's error (None: valid)
+    and the counts by body.
+    """
+    lines, counts = _track_chunk(reg, given, default, chunk)
+    return b"".join([data + b"\n" for _, data, _ in lines]), [error for _, _, error in lines], counts
+
+
+def recipe(reg: Regulation) -> tuple[Any, ...]:
+    """What a worker process needs to build the same Regulation (picklable): the run form of its rules, or for an
+    amended regulation its amended rules, the amendment and the recipe of the regulation it amends.
+    """
+    from quyche.amendments import AmendedRegulation
+
+    if isinstance(reg, AmendedRegulation):
+        return ("amended", reg.compiled, reg.engine, recipe(reg.previous), reg.amendment)
+    return ("run", reg._run, reg.engine)
+
+
+def rebuild(made: tuple[Any, ...]) -> Regulation:
+    """The Regulation of a :func:`recipe`."""
+    from quyche.regulation import Regulation
+
+    if made[0] == "amended":
+        from quyche.amendments import AmendedRegulation
+
+        _, compiled, engine, previous, amendment = made
+        return AmendedRegulation(compiled, engine, previous=rebuild(previous), amendment=amendment)
+    _, run, engine = made
+    return Regulation(run, engine)
 
 
 # -- the audit --------------------------------------------------------------------------------------
@@ -217,6 +261,66 @@ class Audit:
             pass
         return self.summary
 
+    def write(self, out: IO[bytes]) -> AuditSummary:
+        """Go through every case, writing each line (UTF-8 JSON and a newline) to the binary file ``out``, in
+        input order; return the summary. The same bytes as writing ``line.json`` of each :class:`AuditLine`.
+
+        With ``workers`` > 1 and an ``out`` that is a file, pipe or terminal (it has a file descriptor), the worker
+        processes write their lines there themselves, in turn, so the lines never pass through this process.
+        """
+        if self._started:
+            raise QuycheError("an Audit can be iterated only once")
+        self._started = True
+        fd = None
+        if self.workers > 1 and os.name == "posix":  # the workers are given the file (subprocess's pass_fds)
+            try:
+                fd = out.fileno()
+            except (AttributeError, OSError, ValueError):  # an in-memory stream: the lines come back here
+                fd = None
+        if fd is None:
+            for data, errors, counts in self._blocks():
+                out.write(data)
+                self._tally(errors, counts)
+            return self.summary
+        out.flush()  # what this process wrote before comes first
+        for errors, counts in self._parallel_to(fd):
+            self._tally(errors, counts)
+        return self.summary
+
+    def _tally(self, errors: list[str | None], counts: Counts) -> None:
+        self.summary.cases += len(errors)
+        self.summary.invalid += sum(error is not None for error in errors)
+        self._add(counts)
+
+    def _blocks(self) -> Iterator[tuple[bytes, list[str | None], Counts]]:
+        """Each chunk's lines as one block, with the lines' errors and the counts (in this process, or from the
+        workers).
+        """
+        assert self.regulation is not None
+        if self.workers == 1:
+            for chunk in _chunks(self.cases, self.chunk):
+                yield write_chunk(self.regulation, self._given, self._default, chunk)
+            return
+        for lines, counts in self._parallel():
+            data = b"".join([text.encode("utf-8") + b"\n" for _, text, _ in lines])
+            yield data, [error for _, _, error in lines], counts
+
+    def _parallel_to(self, fd: int) -> Iterator[tuple[list[str | None], Counts]]:
+        assert self.regulation is not None
+        pool = _Workers(self.workers, (recipe(self.regulation), self._given, self._default), fd)
+        pending: deque[int] = deque()
+        try:
+            for k, chunk in enumerate(_chunks(self.cases, self.chunk)):
+                worker = k % self.workers  # in turn: the order the workers pass the turn to write in
+                pool.send(worker, chunk)
+                pending.append(worker)
+                if len(pending) >= WINDOW * self.workers:
+                    yield pool.receive(pending.popleft())
+            while pending:
+                yield pool.receive(pending.popleft())
+        finally:
+            pool.close()
+
     def _serial(self) -> Iterator[tuple[list[tuple[int, str, str | None]], Counts]]:
         assert self.regulation is not None
         for chunk in _chunks(self.cases, self.chunk):
@@ -224,7 +328,7 @@ class Audit:
 
     def _parallel(self) -> Iterator[tuple[list[tuple[int, str, str | None]], Counts]]:
         assert self.regulation is not None
-        pool = _Workers(self.workers, (self.regulation.compiled, self.regulation.engine, self._given, self._default))
+        pool = _Workers(self.workers, (recipe(self.regulation), self._given, self._default))
         pending: deque[int] = deque()
         try:
             for k, chunk in enumerate(_chunks(self.cases, self.chunk)):
@@ -249,11 +353,27 @@ class Audit:
         self.summary.total = BodyCounts(**dict(zip(STATUSES, grand, strict=True)))
 
 
-class _Workers:
-    """N worker processes (``python -m quyche._audit_worker``), each fed chunks in turn over a pipe."""
+def _above_stdio(fd: int, own: bool = False) -> int:
+    """A descriptor of the same file numbered 3 or more (not inherited unless passed); ``own``: close ``fd``."""
+    import fcntl
 
-    def __init__(self, n: int, init: tuple[Any, ...]) -> None:
-        import os
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3)
+    if own:
+        os.close(fd)
+    return high
+
+
+class _Workers:
+    """N worker processes (``python -m quyche._audit_worker``), each fed chunks in turn over a pipe.
+
+    With ``fd`` (a file descriptor open for writing), the workers write their chunks' lines there themselves
+    and answer only each chunk's errors and counts. Worker ``i`` has chunks ``i``, ``i + N``, …; it writes a
+    chunk when it holds the turn, a byte on a pipe from worker ``i - 1`` (the parent gives worker 0 the first),
+    and then passes it on to worker ``i + 1``: the chunks are written in input order. A worker that dies closes
+    its end of the next pipe, so the next worker stops too, and the parent raises: never a hang.
+    """
+
+    def __init__(self, n: int, init: tuple[Any, ...], fd: int | None = None) -> None:
         import subprocess
         import sys
         import tempfile
@@ -266,11 +386,15 @@ class _Workers:
         env["PYTHONPATH"] = os.pathsep.join([here, *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
         self.procs: list[subprocess.Popen[bytes]] = []
         self.errors: list[IO[bytes]] = []
-        payload = pickle.dumps(init, protocol=pickle.HIGHEST_PROTOCOL)
+        # the descriptors a worker is given are numbered 3 and up (its 0, 1 and 2 are its own pipes and file)
+        high = [_above_stdio(fd)] if fd is not None else []
+        pipes = [os.pipe() for _ in range(n)] if high else []
+        turns = [(_above_stdio(r, own=True), _above_stdio(w, own=True)) for r, w in pipes]
         try:
-            for _ in range(n):
+            for i in range(n):
                 err = tempfile.TemporaryFile()
                 self.errors.append(err)
+                writer = None if not high else (high[0], turns[i][0], turns[(i + 1) % n][1])
                 self.procs.append(
                     subprocess.Popen(
                         [sys.executable, "-m", "quyche._audit_worker"],
@@ -278,13 +402,21 @@ class _Workers:
                         stdout=subprocess.PIPE,
                         stderr=err,
                         env=env,
+                        pass_fds=writer or (),
                     )
                 )
-            for i in range(n):
-                self._write(i, payload)
+                self._write(i, pickle.dumps((*init, writer), protocol=pickle.HIGHEST_PROTOCOL))
+            if turns:
+                os.write(turns[0][1], b"\x00")  # worker 0 writes first
         except BaseException:
             self.close()
             raise
+        finally:
+            for r, w in turns:  # the workers hold their ends; ours would keep a dead worker's pipe open
+                os.close(r)
+                os.close(w)
+            for d in high:
+                os.close(d)
 
     def _write(self, i: int, payload: bytes) -> None:
         from quyche._audit_worker import write_frame
@@ -300,8 +432,10 @@ class _Workers:
         """Give worker ``i`` a chunk."""
         self._write(i, pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def receive(self, i: int) -> tuple[list[tuple[int, str, str | None]], Counts]:
-        """The result of worker ``i``'s oldest chunk."""
+    def receive(self, i: int) -> tuple[Any, Counts]:
+        """The result of worker ``i``'s oldest chunk: its lines and counts, or (writing to a file) the lines' errors
+        and the counts.
+        """
         from quyche._audit_worker import read_frame
 
         stdout = self.procs[i].stdout
@@ -309,7 +443,7 @@ class _Workers:
         frame = read_frame(stdout)
         if frame is None:
             raise self._died(i)
-        result: tuple[list[tuple[int, str, str | None]], Counts] = pickle.loads(frame)  # noqa: S301 - our worker
+        result: tuple[Any, Counts] = pickle.loads(frame)  # noqa: S301 - our worker
         return result
 
     def _died(self, i: int) -> EngineError:

@@ -270,3 +270,93 @@ def test_workers_start_from_a_script_read_on_stdin(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["600", "600"]
+
+
+# --------------------------------------------------------------------- workers writing to the output themselves
+
+
+@pytest.mark.parametrize("engine", ["python", "durable"])
+def test_workers_writing_to_a_file_write_the_lines_of_one_process(
+    archive: list[dict[str, Any]], tmp_path: Path, engine: str
+) -> None:
+    """``Audit.write`` to a real file: with two workers each writes its own chunks there, in input order (the turn
+    passes from worker to worker); the file holds exactly the lines of one process, and the same summary."""
+    lines, _ = _lines(archive * 2)  # several chunks per worker, bad lines in both workers' chunks
+    reg = quyche.load(engine=engine)  # type: ignore[arg-type]
+    files = {}
+    summaries = {}
+    for workers in (1, 2):
+        path = tmp_path / f"out{workers}.jsonl"
+        with path.open("wb") as out:
+            out.write(b"head\n")  # what the caller wrote before stays first
+            summaries[workers] = Audit(lines, today=TODAY, regulation=reg, workers=workers, chunk=64).write(out)
+            out.write(b"tail\n")
+        files[workers] = path.read_bytes()
+    iterated = "".join(line.json + "\n" for line in Audit(lines, today=TODAY, regulation=reg, chunk=64))
+    assert files[1] == files[2] == b"head\n" + iterated.encode("utf-8") + b"tail\n"
+    assert summaries[1] == summaries[2]
+    assert summaries[1].cases == len(lines) - 1 and summaries[1].invalid == len(BAD)  # the blank line skipped
+
+
+def test_workers_writing_to_an_in_memory_stream_send_the_lines_back(archive: list[dict[str, Any]]) -> None:
+    lines, _ = _lines(archive)
+    reg = quyche.load(engine="python")
+    one, two = io.BytesIO(), io.BytesIO()  # no file descriptor: the parent writes what the workers return
+    s1 = Audit(lines, today=TODAY, regulation=reg).write(one)
+    s2 = Audit(lines, today=TODAY, regulation=reg, workers=2).write(two)
+    assert one.getvalue() == two.getvalue() and s1 == s2
+    assert len(one.getvalue().splitlines()) == len(lines) - 1
+
+
+def test_cli_audit_to_a_file_with_workers_equals_one(archive: list[dict[str, Any]], tmp_path: Path) -> None:
+    """The command with ``-o FILE`` (the workers write the file) and through a pipe (stdout): the same bytes."""
+    lines, _ = _lines(archive)
+    path = _write(tmp_path, lines)
+    outputs = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"statuses{workers}.jsonl"
+        cmd = [sys.executable, "-m", "quyche", "audit", str(path), "--today", TODAY, "--workers", workers]
+        done = subprocess.run([*cmd, "-o", str(out), "--format", "json"], capture_output=True, timeout=300, check=False)
+        assert done.returncode == 2, done.stderr  # the bad lines
+        piped = subprocess.run([*cmd, "--summary", "/dev/null"], capture_output=True, timeout=300, check=False)
+        assert piped.stdout == out.read_bytes()
+        outputs[workers] = (out.read_bytes(), done.stderr)
+    assert outputs["1"] == outputs["2"]
+
+
+def test_a_worker_that_dies_while_writing_a_file_is_an_engine_error_not_a_hang(
+    python_reg: Regulation, tmp_path: Path
+) -> None:
+    cases = [{"event": {"type": "annual_review", "year": 2024}}] * (CHUNK * 200)
+    killed: list[int] = []
+
+    def feed() -> Iterator[dict[str, Any]]:
+        for i, case in enumerate(cases):
+            if i == CHUNK * 20 and not killed:
+                (first, *_) = _audit_workers()
+                os.kill(first, signal.SIGKILL)
+                killed.append(first)
+            yield case
+
+    with hang_guard(120), (tmp_path / "out.jsonl").open("wb") as out:
+        with pytest.raises(quyche.QuycheError, match=r"audit worker \d stopped"):
+            Audit(feed(), today=TODAY, regulation=python_reg, workers=2).write(out)
+    assert killed
+    assert _audit_workers() == []  # the other worker stopped too (its turn never came)
+
+
+def test_workers_audit_with_an_amended_regulation_by_its_date_of_effect(archive: list[dict[str, Any]]) -> None:
+    """Each worker rebuilds the amended regulation with the one it amends: cases dated before the date of effect
+    are tracked by the rules before it, in every worker, as in one process."""
+    reg = quyche.load(engine="python").amend(ROOT / "examples" / "amendments" / "dieu_08_answer_citizen.yaml")
+    day = "2024-06-20"  # before the date of effect (2024-07-01): 10 working days; after it: 7
+    cases = [
+        {"event": {"type": "petition_received", "received_by": "btt_ubmttq", "kind": "complaint",
+                   "competent_body": "ubnd", "date": d}}
+        for d in [day, "2024-07-10"] * 300
+    ]
+    one = [line.json for line in Audit(cases, today=TODAY, regulation=reg)]
+    two = [line.json for line in Audit(cases, today=TODAY, regulation=reg, workers=2, chunk=16)]
+    assert one == two
+    dues = {json.loads(line)["decision"]["reference_date"]: line for line in one}
+    assert '"days":10' in dues[day] and '"days":7' in dues["2024-07-10"]

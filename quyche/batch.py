@@ -218,8 +218,10 @@ def run_batch_parallel(source: str, rules: str | None, engine: str, as_of: str |
     from quyche.regulation import load
 
     # the rules are checked (and the on-disk cache written) here, on the python engine: the parent holds no
-    # durable-rules state when the workers are forked, and each worker loads its own Regulation from the cache
-    list(load(rules, engine="python").evaluate_many([], as_of=as_of))
+    # durable-rules state when the workers are forked. Kept alive, its compiled rules are shared with the workers
+    # (forked): each loads its own Regulation, on its own engine, without reading the cache again
+    checked = load(rules, engine="python")
+    list(checked.evaluate_many([], as_of=as_of))
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     out = sys.stdout.buffer
     out.flush()
@@ -268,6 +270,7 @@ def run_batch_parallel(source: str, rules: str | None, engine: str, as_of: str |
             if not data:
                 break
         drain(0)
+    checked.close()
     return _finish(out, total, invalid)
 
 

@@ -64,10 +64,10 @@ _RECIPIENTS = frozenset(RECIPIENTS)
 #: ``calendar.period_end`` is a pure function of its arguments (the holidays are fixed once known): a
 #: bounded, thread-safe memo of it (errors are not stored, so a bad date raises every time).
 _period_end = lru_cache(maxsize=16384)(calendar.period_end)
-#: The most entries of each per-event memo of an Assembler (the trace, the responsibilities by their dates): each
-#: entry is a tuple of shared, frozen models (the JSON memos: the bytes of a decision's part). 20,000 mixed events
-#: have about 8,000 distinct traces and 4,000 distinct sets of due dates; at 4,096 a replay of them missed every
-#: time (a least-recently-used memo smaller than a cycle). 120,000 events: RSS +95 MB (+87 MB at 4,096).
+#: The most entries of each per-skeleton memo of an Assembler (its trace entries that depend on fields of few values
+#: only, by those values): each entry a tuple of shared, frozen models (the JSON memo: their bytes). Nothing that
+#: depends on a date is kept per skeleton: a stream of new dates would fill such memos with parts read once, that
+#: the garbage collector then walks again and again (measured: fewer, smaller memos made new events faster).
 _MEMO = 8192
 _NO_BODIES: tuple[str, ...] = ()
 _NULL = b"null"
@@ -181,9 +181,11 @@ class _Duty:
         return _Prebuilt(r, js, before, after)
 
 
-@lru_cache(maxsize=_MEMO)
 def _dated(d: _Duty, party: str, due: date, moved: date | None) -> Responsibility:
-    """A duty's Responsibility for one party with its due date (shared: frozen, no list inside)."""
+    """A duty's Responsibility for one party with its due date, made per event (kept in a memo, few were read
+    again in a stream of new dates, and the kept models cost more in the garbage collector's walks: new events
+    ran at 58,000/s with a memo of 8,192 of them, 65,000/s without).
+    """
     return d.pre(party).responsibility.model_copy(update={"deadline": d.deadline(due, moved)})
 
 
@@ -243,6 +245,9 @@ class _UnitPlan:
     trace_fields: tuple[str, ...]  # the fact's fields the trace entry depends on …
     trace_entry: Callable[[str, dict[str, Any]], _Reason]  # … the entry for a fact (from templates) …
     trace_model: Callable[[str, dict[str, Any]], TraceEntry]  # … and finished: the model …
+    # … the same, not kept (a unit whose entry shows a date: kept, a stream of new dates would fill the memo with
+    # models read once, that the garbage collector then walks again and again) …
+    trace_model_now: Callable[[str, dict[str, Any]], TraceEntry]
     trace_json: Callable[[str, dict[str, Any]], bytes]  # … and its JSON, memoised by those fields' values
 
 
@@ -275,6 +280,7 @@ def _trace_memo(
 ) -> tuple[
     tuple[str, ...],
     Callable[[str, dict[str, Any]], _Reason],
+    Callable[[str, dict[str, Any]], TraceEntry],
     Callable[[str, dict[str, Any]], TraceEntry],
     Callable[[str, dict[str, Any]], bytes],
 ]:
@@ -352,9 +358,15 @@ def _trace_memo(
 
         return get
 
-    model = finished(lambda t, reason: t.entry if reason is None else t.entry.model_copy(update={"reason": reason}))
+    def make_model(t: _Trace, reason: str | None) -> TraceEntry:
+        return t.entry if reason is None else t.entry.model_copy(update={"reason": reason})
+
+    def fresh_model(event_type: str, fact: dict[str, Any]) -> TraceEntry:
+        return make_model(*entry(event_type, fact))
+
+    model = finished(make_model)
     as_json = finished(lambda t, reason: t.json if reason is None else t.before + to_json(reason) + t.after)
-    return names, entry, model, as_json
+    return names, entry, model, fresh_model, as_json
 
 
 _NO_RULE = DecisionWarning(
@@ -430,7 +442,7 @@ class Assembler:
         coordinating, coordinating_dyn = _split(u.coordinating)
         notified, notified_dyn = _split(u.notified)
         advising, advising_dyn = _split(u.advising)
-        trace_fields, trace_entry, trace_model, trace_json = _trace_memo(u)
+        trace_fields, trace_entry, trace_model, trace_model_now, trace_json = _trace_memo(u)
         return _UnitPlan(
             unit=u,
             lead=compile_body(u.lead) if u.lead is not None else None,
@@ -446,6 +458,7 @@ class Assembler:
             trace_fields=trace_fields,
             trace_entry=trace_entry,
             trace_model=trace_model,
+            trace_model_now=trace_model_now,
             trace_json=trace_json,
         )
 
@@ -474,7 +487,7 @@ class Assembler:
         if sk.dynamic:
             event_type = sk.event_type
             for i, p in sk.dynamic:
-                trace[i] = p.trace_model(event_type, fact)
+                trace[i] = p.trace_model_now(event_type, fact)
         return sk.template.model_copy(
             update={
                 "event_id": fields["id"],

@@ -30,6 +30,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -97,18 +98,22 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def throughput(path: Path, workers: int, n: int) -> tuple[float, float, float, str]:
-    """(cases/s of wall time, wall seconds, CPU seconds of the command and its workers, output digest)."""
-    out = path.with_suffix(f".w{workers}.out")
+def throughput(path: Path, workers: int, n: int, sink: Path | None = None) -> tuple[float, float, float, str]:
+    """(cases/s of wall time, wall seconds, CPU seconds of the command and its workers, output digest); the statuses
+    go to a file beside ``path`` (and are digested), or to ``sink`` (e.g. /dev/null: no digest)."""
+    out = sink or path.with_suffix(f".w{workers}.out")
+    summary = path.with_suffix(f".w{workers}.summary")
     cmd = [str(ROOT / ".venv" / "bin" / "quyche"), "audit", str(path), "--today", TODAY]
-    cmd += ["--workers", str(workers), "--format", "json", "-o", str(out), "--summary", str(out) + ".summary"]
+    cmd += ["--workers", str(workers), "--format", "json", "-o", str(out), "--summary", str(summary)]
     cpu = _children_cpu()
     start = time.perf_counter()
     subprocess.run(cmd, check=True)
     seconds = time.perf_counter() - start
     cpu = _children_cpu() - cpu  # the workers were waited for by the command, so their time is included
-    digest = hashlib.sha256(out.read_bytes() + Path(str(out) + ".summary").read_bytes()).hexdigest()
-    out.unlink()
+    digest = ""
+    if sink is None:
+        digest = hashlib.sha256(out.read_bytes() + summary.read_bytes()).hexdigest()
+        out.unlink()
     return n / seconds, seconds, cpu, digest
 
 
@@ -150,6 +155,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20240304)
     parser.add_argument("--memory-workers", type=int, default=1)
     parser.add_argument("--rss-limit-mb", type=float, default=20.0)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the speed-up (one and two workers)")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
@@ -182,14 +188,33 @@ def main() -> int:
                 "sha256": digest,
             }
             print(
-                f"throughput, {workers} worker(s): {per_s:,.0f} cases/s ({seconds:.1f} s wall, {cpu:.1f} s CPU:"
-                f" {args.throughput_cases / cpu:,.0f} cases per CPU-second)",
+                f"throughput, {workers} worker(s), statuses to a file: {per_s:,.0f} cases/s ({seconds:.1f} s wall,"
+                f" {cpu:.1f} s CPU: {args.throughput_cases / cpu:,.0f} cases per CPU-second)",
                 flush=True,
             )
         figures["throughput"] = {"cases": args.throughput_cases, **{f"workers_{k}": v for k, v in rows.items()}}
         identical = rows[1]["sha256"] == rows[2]["sha256"]
         figures["throughput"]["identical"] = identical
         print(f"--workers 2 output identical to --workers 1: {identical}", flush=True)
+        # the speed-up: the statuses to /dev/null (no disk write-back in the figure), one and two workers in turn,
+        # the median of the rounds' ratios
+        walls: dict[int, list[float]] = {1: [], 2: []}
+        for _ in range(args.rounds):
+            for workers in (1, 2):
+                walls[workers].append(throughput(path, workers, args.throughput_cases, Path(os.devnull))[1])
+        speedup = statistics.median(a / b for a, b in zip(walls[1], walls[2], strict=True))
+        figures["speedup"] = {
+            "rounds": args.rounds,
+            "one_cases_per_s": round(args.throughput_cases / statistics.median(walls[1])),
+            "two_cases_per_s": round(args.throughput_cases / statistics.median(walls[2])),
+            "speedup": round(speedup, 3),
+        }
+        print(
+            f"--workers 2 against 1, statuses to /dev/null, median of {args.rounds} rounds: "
+            f"{figures['speedup']['one_cases_per_s']:,} -> {figures['speedup']['two_cases_per_s']:,} cases/s, "
+            f"x{speedup:.2f} (target >= 1.8: {'met' if speedup >= 1.8 else 'NOT met'})",
+            flush=True,
+        )
     ok = identical
     if not args.skip_memory:
         mem = memory(bodies, args.cases, args.memory_workers)

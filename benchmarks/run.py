@@ -212,28 +212,39 @@ def _pipe(reg: Regulation, lines: list[bytes]) -> None:
         sink.write(b"\n")
 
 
-def bench_batch_cli(n: int, rounds: int, seed: int, env: dict[str, str]) -> dict[str, Any]:
+def bench_batch_cli(
+    n: int, rounds: int, seed: int, env: dict[str, str], sizes: tuple[int, ...] | None = None
+) -> dict[str, Any]:
+    """``quyche evaluate --batch FILE``, one process and ``--workers 2``, on ``n`` lines of new events (and on each
+    of ``sizes``): the output to /dev/null (what the command itself costs: the same write calls, no disk) and, for
+    ``n`` lines, to a file in a temporary folder (a disk's page cache and write-back included, which on these
+    machines moves a run by up to a second). The two outputs must be the same bytes.
+    """
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    out: dict[str, Any] = {"lines": n, "cpus": cpus}
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "events.jsonl"
-        path.write_bytes(b"".join(_lines(make_events(n, seed + 4000))))
-        cmd = [sys.executable, "-m", "quyche", "evaluate", "--batch", str(path)]
-        subprocess.run(cmd, check=False, capture_output=True, env=env)  # the cache is warm from here on
-        # the output goes to a file, as a user's would: captured through a pipe, this process would spend a core
-        # reading 100,000 decisions while the two workers want both
-        one_out, two_out = Path(tmp) / "one.jsonl", Path(tmp) / "two.jsonl"
-        one, two = [], []
-        for _ in range(rounds):
-            one.append(wall(cmd, env, stdout=one_out))
-            two.append(wall([*cmd, "--workers", "2"], env, stdout=two_out))
-        if one_out.read_bytes() != two_out.read_bytes():
-            raise SystemExit("--workers 2 wrote other output than one process")
-    return {
-        "lines": n,
-        "one_per_s": n / med(one),
-        "two_per_s": n / med(two),
-        "speedup": med(a / b for a, b in zip(one, two, strict=True)),
-        "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-    }
+        for size in sorted({n, *(sizes or ())}):
+            path = Path(tmp) / f"events{size}.jsonl"
+            path.write_bytes(b"".join(_lines(make_events(size, seed + 4000))))
+            cmd = [sys.executable, "-m", "quyche", "evaluate", "--batch", str(path)]
+            subprocess.run([*cmd, "--workers", "2"], check=False, capture_output=True, env=env)  # the cache is warm
+            sinks = {"devnull": Path(os.devnull)} if size != n else {"devnull": Path(os.devnull), "file": None}
+            for sink, target in sinks.items():
+                one_out = target or Path(tmp) / "one.jsonl"
+                two_out = target or Path(tmp) / "two.jsonl"
+                one, two = [], []
+                for _ in range(rounds):
+                    one.append(wall(cmd, env, stdout=one_out))
+                    two.append(wall([*cmd, "--workers", "2"], env, stdout=two_out))
+                if target is None and one_out.read_bytes() != two_out.read_bytes():
+                    raise SystemExit("--workers 2 wrote other output than one process")
+                out[f"{size} {sink}"] = {
+                    "lines": size,
+                    "one_per_s": size / med(one),
+                    "two_per_s": size / med(two),
+                    "speedup": med(a / b for a, b in zip(one, two, strict=True)),
+                }
+    return out
 
 
 # --------------------------------------------------------------------------- cold start, load, first deadline
@@ -304,7 +315,7 @@ def bench_load(rounds: int, empty: Path) -> dict[str, float]:
 
 
 FIRST_DEADLINE = r"""
-import json, sys, time
+import gc, json, statistics, sys, time
 import quyche
 reg = quyche.load()
 def petition(day):
@@ -314,19 +325,28 @@ def petition(day):
 # the interpreter to have specialised it (CPython 3.11 quickens a code path after a few runs)
 for day in [f"2022-{m:02d}-{d:02d}" for m in (3, 4, 5, 6) for d in (7, 14, 21, 28)]:
     reg.evaluate(petition(day))
-days = [f"2024-{m:02d}-{d:02d}" for m in range(3, 12) for d in (4, 11, 18)]  # Mondays and others of 2024
-times = []
-for day in days:
-    t = time.perf_counter()
-    d = reg.evaluate(petition(day))
-    times.append(time.perf_counter() - t)
-    assert any(r.deadline and r.deadline.unit == "working_days" and r.deadline.due for r in d.responsibilities)
-print(json.dumps({"first": times[0], "next": sorted(times[1:])[len(times[1:]) // 2],
+gc.disable()  # one collection falling on one timed call would be timed as that call's
+ratios, firsts, nexts = [], [], []
+for year in (2023, 2024, 2025, 2026):  # in each year: its first working-day deadline, then six more
+    times = []
+    for day in [f"{year}-{m:02d}-{d:02d}" for m in (3, 5, 7, 9) for d in (4, 18)][:7]:
+        t = time.perf_counter()
+        d = reg.evaluate(petition(day))
+        times.append(time.perf_counter() - t)
+        assert any(r.deadline and r.deadline.unit == "working_days" and r.deadline.due for r in d.responsibilities)
+    firsts.append(times[0])
+    nexts.append(statistics.median(times[1:]))
+    ratios.append(times[0] / nexts[-1])
+print(json.dumps({"first": statistics.median(firsts), "next": statistics.median(nexts),
+                  "ratio": statistics.median(ratios), "worst": max(ratios),
                   "holidays_imported": "holidays" in sys.modules}))
 """
 
 
 def bench_first_deadline(env: dict[str, str]) -> dict[str, Any]:
+    """The first working-day deadline of a year against the next ones of that year, in fresh processes (four years
+    each; the median of the years' ratios, and the worst), and whether ``holidays`` was imported.
+    """
     runs = []
     for _ in range(5):
         done = subprocess.run([sys.executable, "-c", FIRST_DEADLINE], capture_output=True, text=True, env=env)
@@ -334,7 +354,8 @@ def bench_first_deadline(env: dict[str, str]) -> dict[str, Any]:
     return {
         "first_us": med(r["first"] for r in runs) * 1e6,
         "next_us": med(r["next"] for r in runs) * 1e6,
-        "ratio": med(r["first"] / r["next"] for r in runs),
+        "ratio": med(r["ratio"] for r in runs),
+        "worst": max(r["worst"] for r in runs),
         "holidays_imported": any(r["holidays_imported"] for r in runs),
     }
 
@@ -464,12 +485,17 @@ def report(r: dict[str, Any]) -> str:
             )
     if "batch_cli" in r:
         c = r["batch_cli"]
-        lines += [
-            f"  the command, {c['lines']:,} lines of new events (process start and load included):",
-            f"    one process {c['one_per_s']:,.0f} lines/s; --workers 2 {c['two_per_s']:,.0f} lines/s: "
-            f"×{c['speedup']:.2f} (≥ 1.8: {_ok(c['speedup'] >= TARGETS['workers_speedup'])}; "
-            f"{c['cpus']} CPUs for this process)",
-        ]
+        lines.append(f"  the command, lines of new events (process start and load included; {c['cpus']} CPUs):")
+        for key, x in c.items():
+            if not isinstance(x, dict):
+                continue
+            size, sink = key.split()
+            where = "to /dev/null" if sink == "devnull" else "to a file"
+            met = _ok(x["speedup"] >= TARGETS["workers_speedup"])
+            lines.append(
+                f"    {x['lines']:,} lines {where:12s} one process {x['one_per_s']:,.0f} lines/s; --workers 2 "
+                f"{x['two_per_s']:,.0f} lines/s: ×{x['speedup']:.2f} (≥ 1.8: {met})"
+            )
     if "cold" in r:
         c = r["cold"]
         lines += [
@@ -493,7 +519,8 @@ def report(r: dict[str, Any]) -> str:
         lines.append(
             f"  the first working-day deadline of a year in a process {f['first_us']:.0f} µs, the next ones "
             f"{f['next_us']:.0f} µs "
-            f"(×{f['ratio']:.2f}; ≤ ×2: {_ok(f['ratio'] <= TARGETS['first_deadline_ratio'])}); "
+            f"(×{f['ratio']:.2f}, worst ×{f['worst']:.2f}; "
+            f"≤ ×2: {_ok(f['ratio'] <= TARGETS['first_deadline_ratio'])}); "
             f"holidays imported: {f['holidays_imported']}"
         )
     if "scale" in r:
@@ -568,7 +595,9 @@ def main(argv: Iterable[str] | None = None) -> int:
         r["batch"] = bench_batch(ref, n, rounds, args.seed)
         r["load"] = bench_load(max(rounds, 5), empty)
         if not args.no_subprocess:
-            r["batch_cli"] = bench_batch_cli(max(n * 5, 20_000), max(3, rounds // 2 + 1), args.seed, env)
+            r["batch_cli"] = bench_batch_cli(
+                max(n * 5, 20_000), max(3, rounds // 2 + 1), args.seed, env, sizes=(max(n * 15, 60_000),)
+            )
             r["cold"] = bench_cold(max(rounds, 7), env, empty_env, empty)
             r["first_deadline"] = bench_first_deadline(env)
         if not args.no_scale:

@@ -5,9 +5,10 @@ frames of an 8-byte big-endian length and a pickle. The first frame from the par
 ``(recipe of the Regulation, given today, default today, writer)``: the worker builds its one
 :class:`~quyche.Regulation` from it (:func:`quyche.auditing.rebuild`). Every further frame is a chunk
 ``[(number, case), …]``; the worker answers each, in order, with :func:`quyche.auditing.process_chunk`'s
-result — or, with a ``writer`` ``(output fd, turn in, turn out)``, writes the chunk's lines to the output
-fd itself when it holds the turn (a byte read from ``turn in``), passes the turn on (a byte written to
-``turn out``) and answers only the lines' errors and the counts. End of input ends the worker. A thread
+result — or, with a ``writer`` ``(output fd, turn in, turn out)``, answers only the lines' errors and the counts,
+and a thread writes the chunk's lines to the output fd when this worker holds the turn (a byte read from ``turn
+in``), then passes the turn on (a byte written to ``turn out``), while the next chunks are tracked. The worker
+ends once every block is written. End of input ends the worker. A thread
 reads the frames as they come, so that the parent's writes never wait on the worker's writes (no deadlock
 whatever the sizes). Started fresh by the parent (not forked, not
 ``multiprocessing``): no state is inherited, and the main module of the parent is never re-run.
@@ -68,25 +69,46 @@ def main() -> int:
                 return
 
     threading.Thread(target=reader, name="quyche-audit-reader", daemon=True).start()
+    blocks: queue.Queue[bytes | None] = queue.Queue()
+    stopped = threading.Event()  # the worker before this one stopped: the turn will never come
+    if writer is not None:
+        fd, turn_in, turn_out = writer
+
+        def write() -> None:
+            """Write each chunk's block when the turn comes, while the next chunks are being tracked."""
+            while True:
+                data = blocks.get()
+                if data is None:
+                    return
+                if not os.read(turn_in, 1):
+                    stopped.set()
+                    return
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.write(turn_out, b"\x00")
+
+        writing = threading.Thread(target=write, name="quyche-audit-writer", daemon=True)
+        writing.start()
     while True:
         frame = frames.get()
-        if frame is None:
+        if frame is None or stopped.is_set():
             break
         chunk: list[tuple[int, Any]] = pickle.loads(frame)  # noqa: S301
         if writer is None:
             result: Any = process_chunk(reg, given, default, chunk)
         else:
             data, errors, counts = write_chunk(reg, given, default, chunk)
-            fd, turn_in, turn_out = writer
-            if not os.read(turn_in, 1):  # the worker before this one stopped: stop too
-                raise SystemExit("the audit worker before this one stopped")
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.write(turn_out, b"\x00")
+            blocks.put(data)
             result = (errors, counts)
         write_frame(out, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    if writer is not None:
+        blocks.put(None)
+        writing.join()  # every block written before this worker ends (the parent waits for that)
     reg.close()
+    if stopped.is_set():
+        print("the audit worker before this one stopped", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -156,11 +156,12 @@ def main() -> int:
     parser.add_argument("--memory-workers", type=int, default=1)
     parser.add_argument("--rss-limit-mb", type=float, default=20.0)
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the speed-up (one and two workers)")
+    parser.add_argument("--large", type=int, default=3, help="also the speed-up on this many times the cases (0: not)")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     if args.quick:
-        args.cases, args.throughput_cases, args.distinct = 30_000, 5_000, 2_000
+        args.cases, args.throughput_cases, args.distinct, args.large = 30_000, 5_000, 2_000, 0
 
     t0 = time.perf_counter()
     bodies = distinct_cases(args.distinct, args.seed)
@@ -209,6 +210,20 @@ def main() -> int:
             "two_cases_per_s": round(args.throughput_cases / statistics.median(walls[2])),
             "speedup": round(speedup, 3),
         }
+        if args.large:  # the fixed costs (start-up, each worker's warm-up) weigh less on a larger archive
+            large = Path(tmp) / "large.jsonl"
+            with large.open("wb") as fh:
+                fh.writelines(archive_lines(bodies, args.throughput_cases * args.large))
+            n_large = args.throughput_cases * args.large
+            one = throughput(large, 1, n_large, Path(os.devnull))[1]
+            two = throughput(large, 2, n_large, Path(os.devnull))[1]
+            figures["speedup"]["large"] = {
+                "cases": n_large,
+                "one_cases_per_s": round(n_large / one),
+                "two_cases_per_s": round(n_large / two),
+                "speedup": round(one / two, 3),
+            }
+            print(f"  on {n_large:,} cases (one run each): x{one / two:.2f}", flush=True)
         print(
             f"--workers 2 against 1, statuses to /dev/null, median of {args.rounds} rounds: "
             f"{figures['speedup']['one_cases_per_s']:,} -> {figures['speedup']['two_cases_per_s']:,} cases/s, "

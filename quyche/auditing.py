@@ -283,7 +283,7 @@ class Audit:
                 self._tally(errors, counts)
             return self.summary
         out.flush()  # what this process wrote before comes first
-        for errors, counts in self._parallel_to(fd):
+        for errors, counts in self._parallel(fd):
             self._tally(errors, counts)
         return self.summary
 
@@ -305,34 +305,21 @@ class Audit:
             data = b"".join([text.encode("utf-8") + b"\n" for _, text, _ in lines])
             yield data, [error for _, _, error in lines], counts
 
-    def _parallel_to(self, fd: int) -> Iterator[tuple[list[str | None], Counts]]:
-        assert self.regulation is not None
-        pool = _Workers(self.workers, (recipe(self.regulation), self._given, self._default), fd)
-        pending: deque[int] = deque()
-        try:
-            for k, chunk in enumerate(_chunks(self.cases, self.chunk)):
-                worker = k % self.workers  # in turn: the order the workers pass the turn to write in
-                pool.send(worker, chunk)
-                pending.append(worker)
-                if len(pending) >= WINDOW * self.workers:
-                    yield pool.receive(pending.popleft())
-            while pending:
-                yield pool.receive(pending.popleft())
-        finally:
-            pool.close()
-
     def _serial(self) -> Iterator[tuple[list[tuple[int, str, str | None]], Counts]]:
         assert self.regulation is not None
         for chunk in _chunks(self.cases, self.chunk):
             yield process_chunk(self.regulation, self._given, self._default, chunk)
 
-    def _parallel(self) -> Iterator[tuple[list[tuple[int, str, str | None]], Counts]]:
+    def _parallel(self, fd: int | None = None) -> Iterator[tuple[Any, Counts]]:
+        """Each chunk's result from the workers, in input order: its lines and counts, or with ``fd`` (the workers
+        write the lines there) the lines' errors and the counts.
+        """
         assert self.regulation is not None
-        pool = _Workers(self.workers, (recipe(self.regulation), self._given, self._default))
+        pool = _Workers(self.workers, (recipe(self.regulation), self._given, self._default), fd)
         pending: deque[int] = deque()
         try:
             for k, chunk in enumerate(_chunks(self.cases, self.chunk)):
-                worker = k % self.workers
+                worker = k % self.workers  # in turn: also the order in which the workers pass the turn to write
                 pool.send(worker, chunk)
                 pending.append(worker)
                 if len(pending) >= WINDOW * self.workers:

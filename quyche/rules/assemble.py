@@ -474,20 +474,41 @@ class Assembler:
         """The Decision for ``event`` given the units that applied, in firing order."""
         fields = event.__dict__  # the model's field values (an anchor may name a field the model lacks)
         sk = self._skeleton_of(fields, units)
-        if sk.anchors:
-            items, warnings = self._dues(sk, fields, reference)
-            responsibilities: Sequence[Responsibility] = [
-                pre.responsibility if due is None else _dated(d, pre.responsibility.party, due, moved)
-                for pre, d, due, moved in items
-            ]
-        else:
-            responsibilities, warnings = sk.undated
+        responsibilities, warnings = self._responsibilities(sk, fields, reference)
+        return self._decision(sk, fields, reference, responsibilities, warnings, self._trace(sk, fact))
+
+    def _responsibilities(
+        self, sk: _Skeleton, fields: dict[str, Any], reference: date | None
+    ) -> tuple[Sequence[Responsibility], tuple[DecisionWarning, ...]]:
+        """The event's responsibilities, with their due dates, and the decision's warnings."""
+        if not sk.anchors:
+            return sk.undated
+        items, warnings = self._dues(sk, fields, reference)
+        return [
+            pre.responsibility if due is None else _dated(d, pre.responsibility.party, due, moved)
+            for pre, d, due, moved in items
+        ], warnings
+
+    def _trace(self, sk: _Skeleton, fact: dict[str, Any]) -> list[TraceEntry]:
+        """The event's trace: the skeleton's entries for the fields of few values, and those that show a date."""
         missing = C.MISSING
         trace = list(self._trace_models(sk, tuple([fact.get(f, missing) for f in sk.static_fields])))
         if sk.dynamic:
             event_type = sk.event_type
             for i, p in sk.dynamic:
                 trace[i] = p.trace_model_now(event_type, fact)
+        return trace  # type: ignore[return-value]
+
+    def _decision(
+        self,
+        sk: _Skeleton,
+        fields: dict[str, Any],
+        reference: date | None,
+        responsibilities: Sequence[Responsibility],
+        warnings: Sequence[DecisionWarning],
+        trace: list[TraceEntry],
+    ) -> Decision:
+        """The skeleton's template with the event's own parts (new lists: a decision's lists are its own)."""
         return sk.template.model_copy(
             update={
                 "event_id": fields["id"],

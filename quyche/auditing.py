@@ -10,9 +10,11 @@ memory at once. A case that is not valid does not stop the run: its line is an e
 ``workers=N`` (N > 1) spreads the chunks over N worker processes, each started fresh as
 ``python -m quyche._audit_worker`` (no state inherited from the parent, no fork, and the parent's main
 module never re-run, so it works from any script, notebook or ``python -``), each holding one
-:class:`Regulation` built from the same compiled rules and engine as the parent's. Chunks go to the
-workers in turn, at most ``4 N`` in flight, and come back in input order, so the output is identical
-to one worker's. A worker that dies is an :class:`~quyche.errors.EngineError` naming it, never a hang.
+:class:`Regulation` built from the parent's (:func:`recipe`: the run form of its rules and its engine; an
+amended regulation with the one it amends). Chunks go to the workers in turn, at most ``4 N`` in flight,
+and come back in input order, so the output is identical to one worker's. :meth:`Audit.write` to a file
+lets the workers write their chunks' lines there themselves, in turn, and only the errors and counts come
+back. A worker that dies is an :class:`~quyche.errors.EngineError` naming it, never a hang.
 
 ``today``: the day given to the audit overrides each case's own ``today``; without it, a case's
 ``today`` is used, else the day the audit started (the same for every case and every worker).

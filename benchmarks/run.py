@@ -247,6 +247,31 @@ def bench_batch_cli(
     return out
 
 
+def bench_audit_cli(n: int, rounds: int, seed: int) -> dict[str, Any]:
+    """``quyche audit FILE -o /dev/null``, one worker and ``--workers 2``, on ``n`` cases (``benchmarks/audit.py``'s
+    archive: its distinct cases repeated with their own ids): the median of the rounds' ratios. The full audit
+    benchmark (the output compared, CPU time, memory over 1,000,000 cases) is ``benchmarks/audit.py``.
+    """
+    import audit
+
+    bodies = audit.distinct_cases(min(n, 20_000), seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "archive.jsonl"
+        with path.open("wb") as fh:
+            fh.writelines(audit.archive_lines(bodies, n))
+        audit.throughput(path, 2, n, Path(os.devnull))  # the cache and the page cache warm
+        one, two = [], []
+        for _ in range(rounds):
+            one.append(audit.throughput(path, 1, n, Path(os.devnull))[1])
+            two.append(audit.throughput(path, 2, n, Path(os.devnull))[1])
+    return {
+        "cases": n,
+        "one_per_s": n / med(one),
+        "two_per_s": n / med(two),
+        "speedup": med(a / b for a, b in zip(one, two, strict=True)),
+    }
+
+
 # --------------------------------------------------------------------------- cold start, load, first deadline
 
 
@@ -537,6 +562,13 @@ def report(r: dict[str, Any]) -> str:
                 f"    {x['lines']:,} lines {where:12s} one process {x['one_per_s']:,.0f} lines/s; --workers 2 "
                 f"{x['two_per_s']:,.0f} lines/s: ×{x['speedup']:.2f} (≥ 1.8: {met})"
             )
+    if "audit_cli" in r:
+        a = r["audit_cli"]
+        met = _ok(a["speedup"] >= TARGETS["workers_speedup"])
+        lines.append(
+            f"  quyche audit, {a['cases']:,} cases to /dev/null: one worker {a['one_per_s']:,.0f} cases/s; --workers 2 "
+            f"{a['two_per_s']:,.0f} cases/s: ×{a['speedup']:.2f} (≥ 1.8: {met})"
+        )
     if "cold" in r:
         c = r["cold"]
         lines += [
@@ -646,6 +678,7 @@ def main(argv: Iterable[str] | None = None) -> int:
             r["batch_cli"] = bench_batch_cli(
                 max(n * 5, 20_000), max(3, rounds // 2 + 1), args.seed, env, sizes=(max(n * 15, 60_000),)
             )
+            r["audit_cli"] = bench_audit_cli(max(n * 5, 5_000), max(3, rounds // 2 + 1), args.seed)
             r["cold"] = bench_cold(max(rounds, 7), env, empty_env, empty)
             r["first_deadline"] = bench_first_deadline(env)
         if not args.no_scale:

@@ -516,6 +516,15 @@ def _ok(good: bool) -> str:
     return "met" if good else "NOT met"
 
 
+def _speedup(head: str, x: dict[str, Any], unit: str) -> str:
+    """One line of a one-process / ``--workers 2`` comparison."""
+    met = _ok(x["speedup"] >= TARGETS["workers_speedup"])
+    return (
+        f"{head} {x['one_per_s']:,.0f} {unit}/s; --workers 2 {x['two_per_s']:,.0f} {unit}/s: "
+        f"×{x['speedup']:.2f} (≥ 1.8: {met})"
+    )
+
+
 def report(r: dict[str, Any]) -> str:
     m = r["machine"]
     ref = r["reference_per_s"]
@@ -553,22 +562,12 @@ def report(r: dict[str, Any]) -> str:
         c = r["batch_cli"]
         lines.append(f"  the command, lines of new events (process start and load included; {c['cpus']} CPUs):")
         for key, x in c.items():
-            if not isinstance(x, dict):
-                continue
-            size, sink = key.split()
-            where = "to /dev/null" if sink == "devnull" else "to a file"
-            met = _ok(x["speedup"] >= TARGETS["workers_speedup"])
-            lines.append(
-                f"    {x['lines']:,} lines {where:12s} one process {x['one_per_s']:,.0f} lines/s; --workers 2 "
-                f"{x['two_per_s']:,.0f} lines/s: ×{x['speedup']:.2f} (≥ 1.8: {met})"
-            )
+            if isinstance(x, dict):
+                where = "to /dev/null" if key.endswith("devnull") else "to a file"
+                lines.append(_speedup(f"    {x['lines']:,} lines {where:12s} one process", x, "lines"))
     if "audit_cli" in r:
         a = r["audit_cli"]
-        met = _ok(a["speedup"] >= TARGETS["workers_speedup"])
-        lines.append(
-            f"  quyche audit, {a['cases']:,} cases to /dev/null: one worker {a['one_per_s']:,.0f} cases/s; --workers 2 "
-            f"{a['two_per_s']:,.0f} cases/s: ×{a['speedup']:.2f} (≥ 1.8: {met})"
-        )
+        lines.append(_speedup(f"  quyche audit, {a['cases']:,} cases to /dev/null: one worker", a, "cases"))
     if "cold" in r:
         c = r["cold"]
         lines += [

@@ -243,10 +243,9 @@ class _UnitPlan:
     duties: tuple[_Duty, ...]
     warnings: tuple[DecisionWarning, ...]
     trace_fields: tuple[str, ...]  # the fact's fields the trace entry depends on …
-    trace_entry: Callable[[str, dict[str, Any]], _Reason]  # … the entry for a fact (from templates) …
-    trace_model: Callable[[str, dict[str, Any]], TraceEntry]  # … and finished: the model …
-    # … the same, not kept (a unit whose entry shows a date: kept, a stream of new dates would fill the memo with
-    # models read once, that the garbage collector then walks again and again) …
+    trace_model: Callable[[str, dict[str, Any]], TraceEntry]  # … the entry for a fact, memoised by their values …
+    # … the same, made each time (for an entry that shows a date: kept, a stream of new dates would fill the memo
+    # with models read once, that the garbage collector then walks again and again) …
     trace_model_now: Callable[[str, dict[str, Any]], TraceEntry]
     trace_json: Callable[[str, dict[str, Any]], bytes]  # … and its JSON, memoised by those fields' values
 
@@ -279,13 +278,12 @@ def _trace_memo(
     u: RunUnit,
 ) -> tuple[
     tuple[str, ...],
-    Callable[[str, dict[str, Any]], _Reason],
     Callable[[str, dict[str, Any]], TraceEntry],
     Callable[[str, dict[str, Any]], TraceEntry],
     Callable[[str, dict[str, Any]], bytes],
 ]:
-    """The fields a unit's condition reads, and its trace entry for a fact of them: which tests held, and the
-    reason in English words (a pure function of those fields' values).
+    """The fields a unit's condition reads, and its trace entry for a fact of them — memoised, made each time, and
+    as JSON: which tests held, and the reason in English words (a pure function of those fields' values).
 
     The reason is rendered once per combination of which tests held and which fields the event gives — with a
     placeholder for each value the words show (a date compared, a value that differs) — and an event fills the
@@ -366,7 +364,7 @@ def _trace_memo(
 
     model = finished(make_model)
     as_json = finished(lambda t, reason: t.json if reason is None else t.before + to_json(reason) + t.after)
-    return names, entry, model, fresh_model, as_json
+    return names, model, fresh_model, as_json
 
 
 _NO_RULE = DecisionWarning(
@@ -442,7 +440,7 @@ class Assembler:
         coordinating, coordinating_dyn = _split(u.coordinating)
         notified, notified_dyn = _split(u.notified)
         advising, advising_dyn = _split(u.advising)
-        trace_fields, trace_entry, trace_model, trace_model_now, trace_json = _trace_memo(u)
+        trace_fields, trace_model, trace_model_now, trace_json = _trace_memo(u)
         return _UnitPlan(
             unit=u,
             lead=compile_body(u.lead) if u.lead is not None else None,
@@ -456,7 +454,6 @@ class Assembler:
             duties=tuple(duties),
             warnings=tuple(warnings.values()),
             trace_fields=trace_fields,
-            trace_entry=trace_entry,
             trace_model=trace_model,
             trace_model_now=trace_model_now,
             trace_json=trace_json,
@@ -684,7 +681,7 @@ class Assembler:
         notified: set[str] = set()
         advising: set[str] = set()
         modes: set[str] = set()
-        duties: list[tuple[int, _Duty, str]] = []
+        duties: list[tuple[_Duty, str]] = []
         seen_duties: set[tuple[str, str, int]] = set()
         citations: dict[tuple[int, int, int, str], Citation] = {}
         warnings: dict[tuple[str, str], DecisionWarning] = {}
@@ -709,7 +706,7 @@ class Assembler:
                     key3 = (party, d.duty.duty, d.duty.article)
                     if key3 not in seen_duties:
                         seen_duties.add(key3)
-                        duties.append((id(d), d, party))
+                        duties.append((d, party))
             for w in p.warnings:
                 warnings.setdefault((w.code, w.message), w)
         if not plans:
@@ -740,7 +737,7 @@ class Assembler:
             trace=[],
         )
         head, middle, cites_json, warnings_json = _fragments(template, self._dump)
-        undated = [d.pre(party) for _, d, party in duties]
+        undated = [d.pre(party) for d, party in duties]
         placed = self._placed.get(event_type, frozenset())
         is_dynamic = tuple(bool(placed.intersection(p.trace_fields)) for p in plans)
         return _Skeleton(
@@ -757,7 +754,7 @@ class Assembler:
             warnings=sk_warnings,
             duty_items=tuple(
                 (pre, d, None if d.undated is None else str(d.duty.anchor))
-                for pre, (_, d, _) in zip(undated, duties, strict=True)
+                for pre, (d, _) in zip(undated, duties, strict=True)
             ),
             plans=tuple(plans),
             is_dynamic=is_dynamic,
@@ -765,8 +762,8 @@ class Assembler:
             static_fields=tuple(
                 sorted({f for p, dyn in zip(plans, is_dynamic, strict=True) if not dyn for f in p.trace_fields})
             ),
-            may_lapse=any(d.may_lapse for _, d, _ in duties),
-            anchors=tuple(sorted({str(d.duty.anchor) for _, d, _ in duties if d.undated is not None})),
+            may_lapse=any(d.may_lapse for d, _ in duties),
+            anchors=tuple(sorted({str(d.duty.anchor) for d, _ in duties if d.undated is not None})),
             undated=(tuple(pre.responsibility for pre in undated), sk_warnings),
             undated_json=(b",".join(pre.json for pre in undated), warnings_json),
             json_head=head,

@@ -133,15 +133,7 @@ def process_chunk(
     reg: Regulation, given: date | None, default: date, chunk: list[tuple[int, Any]]
 ) -> tuple[list[tuple[int, str, str | None]], Counts]:
     """Track a chunk of numbered cases: the output lines (number, JSON, error) and the counts by body."""
-    lines, counts = _track_chunk(reg, given, default, chunk)
-    return [(number, data.decode("utf-8"), error) for number, data, error in lines], counts
-
-
-def _track_chunk(
-    reg: Regulation, given: date | None, default: date, chunk: list[tuple[int, Any]]
-) -> tuple[list[tuple[int, bytes, str | None]], Counts]:
-    """:func:`process_chunk` with each line as UTF-8 bytes (what is written to a file)."""
-    out: list[tuple[int, bytes, str | None]] = []
+    out: list[tuple[int, str, str | None]] = []
     counts: Counts = {}
     index = {s: i for i, s in enumerate(STATUSES)}
     for number, item in chunk:
@@ -149,23 +141,26 @@ def _track_chunk(
             status = _one(reg, given, default, item)
         except QuycheError as exc:
             message = str(exc).replace("\n", " ")
-            line = json.dumps({"line": number, "error": message}, ensure_ascii=False)
-            out.append((number, line.encode("utf-8"), message))
+            out.append((number, json.dumps({"line": number, "error": message}, ensure_ascii=False), message))
             continue
         for d in status.duties:
             counts.setdefault(d.party, [0] * len(STATUSES))[index[d.status]] += 1
-        out.append((number, status.model_dump_json().encode("utf-8"), None))
+        out.append((number, status.model_dump_json(), None))
     return out, counts
 
 
 def write_chunk(
     reg: Regulation, given: date | None, default: date, chunk: list[tuple[int, Any]]
 ) -> tuple[bytes, list[str | None], Counts]:
-    """Track a chunk for a file: its lines as one block of UTF-8 JSON lines, each line's error (None: valid)
-    and the counts by body.
+    """Track a chunk for a file: its lines as one block of UTF-8 JSON lines (encoded once), each line's error
+    (None: valid) and the counts by body.
     """
-    lines, counts = _track_chunk(reg, given, default, chunk)
-    return b"".join([data + b"\n" for _, data, _ in lines]), [error for _, _, error in lines], counts
+    lines, counts = process_chunk(reg, given, default, chunk)
+    return _block(lines), [error for _, _, error in lines], counts
+
+
+def _block(lines: list[tuple[int, str, str | None]]) -> bytes:
+    return "".join([text + "\n" for _, text, _ in lines]).encode("utf-8")
 
 
 def recipe(reg: Regulation) -> tuple[Any, ...]:
@@ -304,8 +299,7 @@ class Audit:
                 yield write_chunk(self.regulation, self._given, self._default, chunk)
             return
         for lines, counts in self._parallel():
-            data = b"".join([text.encode("utf-8") + b"\n" for _, text, _ in lines])
-            yield data, [error for _, _, error in lines], counts
+            yield _block(lines), [error for _, _, error in lines], counts
 
     def _serial(self) -> Iterator[tuple[list[tuple[int, str, str | None]], Counts]]:
         assert self.regulation is not None
